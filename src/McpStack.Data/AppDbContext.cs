@@ -1,0 +1,150 @@
+using McpStack.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace McpStack.Data;
+
+/// <summary>
+/// The one DbContext of McpStack. Every user-owned entity is filtered to the current user, and every
+/// write stamps the current user and the time, so a forgotten <c>Where</c> cannot leak another user's rows.
+/// Provider-specific subclasses exist only to keep one migration history per provider.
+/// </summary>
+public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, TimeProvider timeProvider) : DbContext(options)
+{
+    public DbSet<TaskItem> Tasks => Set<TaskItem>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+
+    /// <summary>Read by the query filters at query time (EF parameterises it per query).</summary>
+    private string? CurrentUserId => currentUser.UserId;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<TaskItem>().Property(t => t.Id).HasValueGenerator<UuidV7Generator>();
+        modelBuilder.Entity<Conversation>().Property(c => c.Id).HasValueGenerator<UuidV7Generator>();
+        modelBuilder.Entity<Message>().Property(m => m.Id).HasValueGenerator<UuidV7Generator>();
+
+        modelBuilder.Entity<TaskItem>(task =>
+        {
+            task.ToTable("tasks");
+            task.HasKey(t => t.Id);
+            task.Property(t => t.UserId).HasMaxLength(UserIdMaxLength).IsRequired();
+            task.Property(t => t.Title).HasMaxLength(TaskItem.TitleMaxLength).IsRequired();
+            task.Property(t => t.Description).HasMaxLength(TaskItem.DescriptionMaxLength).IsRequired();
+            task.Property(t => t.Priority).HasConversion(PriorityConverter).HasMaxLength(16);
+            task.Property(t => t.Version).IsConcurrencyToken();
+            task.HasIndex(t => new { t.UserId, t.Completed, t.CreatedAt });
+            task.HasQueryFilter(t => t.UserId == CurrentUserId);
+        });
+
+        modelBuilder.Entity<Conversation>(conversation =>
+        {
+            conversation.ToTable("conversations");
+            conversation.HasKey(c => c.Id);
+            conversation.Property(c => c.UserId).HasMaxLength(UserIdMaxLength).IsRequired();
+            conversation.Property(c => c.Title).HasMaxLength(Conversation.TitleMaxLength).IsRequired();
+            conversation.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            conversation.HasIndex(c => new { c.UserId, c.UpdatedAt });
+            conversation.HasQueryFilter(c => c.UserId == CurrentUserId);
+        });
+
+        modelBuilder.Entity<Message>(message =>
+        {
+            message.ToTable("messages");
+            message.HasKey(m => m.Id);
+            message.Property(m => m.UserId).HasMaxLength(UserIdMaxLength).IsRequired();
+            message.Property(m => m.Role).HasMaxLength(16).IsRequired();
+            message.Property(m => m.Content).IsRequired();
+            message.HasIndex(m => new { m.ConversationId, m.CreatedAt });
+            message.HasQueryFilter(m => m.UserId == CurrentUserId);
+        });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampChanges();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampChanges();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>A new id, time-ordered (UUID v7) so that inserts stay local in indexes.</summary>
+    public Guid NewId() => Guid.CreateVersion7(timeProvider.GetUtcNow());
+
+    private void StampChanges()
+    {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        foreach (var entry in ChangeTracker.Entries<IUserOwned>())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    entry.Entity.UserId = currentUser.UserId
+                        ?? throw new InvalidOperationException("No signed-in user: user-owned data cannot be written.");
+                    StampAdded(entry, now);
+                    break;
+                case EntityState.Modified:
+                case EntityState.Deleted:
+                    // The filter keeps other users' rows out of queries; this keeps attached ones out of writes.
+                    var owner = entry.Property(nameof(IUserOwned.UserId));
+                    if ((string?)owner.OriginalValue != currentUser.UserId || owner.IsModified)
+                    {
+                        throw new InvalidOperationException("A user-owned row can only be changed by its owner.");
+                    }
+                    if (entry.State == EntityState.Modified)
+                    {
+                        StampModified(entry, now);
+                    }
+                    break;
+            }
+        }
+    }
+
+    private static void StampAdded(EntityEntry<IUserOwned> entry, DateTime now)
+    {
+        switch (entry.Entity)
+        {
+            case TaskItem task:
+                task.CreatedAt = task.UpdatedAt = now;
+                task.Version = 1;
+                break;
+            case Conversation conversation:
+                conversation.CreatedAt = conversation.UpdatedAt = now;
+                break;
+            case Message message:
+                message.CreatedAt = now;
+                break;
+        }
+    }
+
+    private static void StampModified(EntityEntry<IUserOwned> entry, DateTime now)
+    {
+        switch (entry.Entity)
+        {
+            case TaskItem task:
+                task.UpdatedAt = now;
+                task.Version++;
+                break;
+            case Conversation conversation:
+                conversation.UpdatedAt = now;
+                break;
+        }
+    }
+
+    private const int UserIdMaxLength = 128;
+
+    /// <summary>Gives new rows a UUID v7 from the context's clock when they are added.</summary>
+    private sealed class UuidV7Generator : Microsoft.EntityFrameworkCore.ValueGeneration.ValueGenerator<Guid>
+    {
+        public override bool GeneratesTemporaryValues => false;
+
+        public override Guid Next(EntityEntry entry) => ((AppDbContext)entry.Context).NewId();
+    }
+
+    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<TaskPriority, string> PriorityConverter =
+        new(p => p.ToString().ToLowerInvariant(), s => Enum.Parse<TaskPriority>(s, true));
+}

@@ -1,0 +1,57 @@
+using McpStack.Data.Tasks;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace McpStack.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Reads the database from <c>DATABASE_URL</c>, else <c>ConnectionStrings:Database</c>, else the SQLite default.
+    /// </summary>
+    public static DatabaseConnection GetDatabaseConnection(this IConfiguration configuration) =>
+        DatabaseConnection.Parse(configuration["DATABASE_URL"] ?? configuration.GetConnectionString("Database"));
+
+    /// <summary>
+    /// Registers <see cref="AppDbContext"/> for the configured provider and the domain services.
+    /// The caller registers the <see cref="ICurrentUser"/> that fits its host.
+    /// </summary>
+    public static IServiceCollection AddMcpStackData(this IServiceCollection services, DatabaseConnection database)
+    {
+        services.AddSingleton(database);
+        services.TryAddSingleton(TimeProvider.System);
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                EnsureSqliteFolder(database.ConnectionString);
+                services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(database.ConnectionString));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(database.ConnectionString));
+                break;
+        }
+        services.AddScoped<TaskService>();
+        return services;
+    }
+
+    /// <summary>Applies pending migrations; safe to run from several processes at once (EF Core takes a migration lock).</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder) && path != ":memory:")
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

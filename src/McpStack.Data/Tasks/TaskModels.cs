@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using McpStack.Data.Entities;
+
+namespace McpStack.Data.Tasks;
+
+[JsonConverter(typeof(JsonStringEnumConverter<TaskStatusFilter>))]
+public enum TaskStatusFilter
+{
+    [JsonStringEnumMemberName("all")] All,
+    [JsonStringEnumMemberName("pending")] Pending,
+    [JsonStringEnumMemberName("completed")] Completed,
+}
+
+public sealed record NewTask(string? Title, string? Description = null, DateTime? DueAt = null, TaskPriority? Priority = null);
+
+/// <summary>A partial update: null leaves a field as it is. <see cref="ClearDueAt"/> removes the due date.</summary>
+public sealed record TaskChanges(
+    string? Title = null,
+    string? Description = null,
+    bool? Completed = null,
+    DateTime? DueAt = null,
+    bool ClearDueAt = false,
+    TaskPriority? Priority = null);
+
+public sealed record TaskPage(IReadOnlyList<TaskItem> Items, int Total, int Limit, int Offset)
+{
+    public bool HasMore => Offset + Items.Count < Total;
+}
+
+/// <summary>A task as the outside world sees it (REST and MCP): no user id, ever.</summary>
+public sealed record TaskDto(
+    Guid Id,
+    string Title,
+    string Description,
+    bool Completed,
+    DateTime? DueAt,
+    TaskPriority Priority,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    int Version)
+{
+    public static TaskDto From(TaskItem task) =>
+        new(task.Id, task.Title, task.Description, task.Completed, task.DueAt, task.Priority, task.CreatedAt, task.UpdatedAt, task.Version);
+}

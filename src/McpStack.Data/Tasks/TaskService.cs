@@ -1,0 +1,153 @@
+using McpStack.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace McpStack.Data.Tasks;
+
+/// <summary>
+/// The task rules, shared by the REST API and the MCP tools so both validate and scope the same way.
+/// The user is never a parameter: <see cref="AppDbContext"/> scopes every query and write to the current user.
+/// </summary>
+public sealed class TaskService(AppDbContext db)
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public async Task<TaskPage> ListAsync(TaskStatusFilter status, int? limit, int? offset, CancellationToken cancellationToken = default)
+    {
+        var take = limit ?? DefaultPageSize;
+        var skip = offset ?? 0;
+        var errors = new Dictionary<string, string[]>();
+        if (take is < 1 or > MaxPageSize) errors["limit"] = [$"limit must be between 1 and {MaxPageSize}."];
+        if (skip < 0) errors["offset"] = ["offset must be 0 or more."];
+        if (errors.Count > 0) throw new InputValidationException(errors);
+
+        var query = db.Tasks.AsNoTracking();
+        query = status switch
+        {
+            TaskStatusFilter.Pending => query.Where(t => !t.Completed),
+            TaskStatusFilter.Completed => query.Where(t => t.Completed),
+            _ => query,
+        };
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return new TaskPage(items, total, take, skip);
+    }
+
+    public async Task<TaskItem> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+        await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
+
+    public async Task<TaskItem> AddAsync(NewTask input, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var title = ValidateTitle(input.Title, required: true, errors);
+        var description = ValidateDescription(input.Description, errors);
+        if (errors.Count > 0) throw new InputValidationException(errors);
+
+        var task = new TaskItem
+        {
+            Title = title!,
+            Description = description ?? "",
+            DueAt = input.DueAt?.ToUniversalTime(),
+            Priority = input.Priority ?? TaskPriority.Normal,
+        };
+        db.Tasks.Add(task);
+        await db.SaveChangesAsync(cancellationToken);
+        return task;
+    }
+
+    /// <summary>Applies <paramref name="changes"/>; with <paramref name="expectedVersion"/>, refuses if the task changed since.</summary>
+    public async Task<TaskItem> UpdateAsync(Guid id, TaskChanges changes, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var title = ValidateTitle(changes.Title, required: false, errors);
+        var description = ValidateDescription(changes.Description, errors);
+        if (changes.ClearDueAt && changes.DueAt is not null) errors["dueAt"] = ["Give a due date or clear it, not both."];
+        if (errors.Count > 0) throw new InputValidationException(errors);
+
+        var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
+        if (expectedVersion is { } expected)
+        {
+            if (expected != task.Version) throw new ConcurrencyConflictException(expected, task.Version);
+        }
+
+        if (title is not null) task.Title = title;
+        if (description is not null) task.Description = description;
+        if (changes.Completed is { } completed) task.Completed = completed;
+        if (changes.DueAt is { } dueAt) task.DueAt = dueAt.ToUniversalTime();
+        if (changes.ClearDueAt) task.DueAt = null;
+        if (changes.Priority is { } priority) task.Priority = priority;
+
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return task;
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else saved between our read and our write; the version column caught it.
+            var current = await db.Tasks.AsNoTracking().Where(t => t.Id == id).Select(t => (int?)t.Version).FirstOrDefaultAsync(cancellationToken);
+            if (current is null) throw new NotFoundException("task", id);
+            throw new ConcurrencyConflictException(expectedVersion ?? task.Version - 1, current.Value);
+        }
+        return task;
+    }
+
+    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
+        db.Tasks.Remove(task);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Deleted or changed concurrently: it is gone for this caller either way.
+            throw new NotFoundException("task", id);
+        }
+    }
+
+    /// <summary>Parses a task id given as text, with a message a person (or a model) can act on.</summary>
+    public static Guid ParseId(string? id, string field = "id")
+    {
+        if (string.IsNullOrWhiteSpace(id)) throw InputValidationException.For(field, "A task id is required.");
+        if (!Guid.TryParse(id.Trim(), out var guid))
+        {
+            var shown = id.Length > 40 ? id[..40] + "…" : id;
+            throw InputValidationException.For(field, $"'{shown}' is not a task id: ids are UUIDs such as 0192f0c1-7a5e-7cc3-9d1a-3b4c5d6e7f80.");
+        }
+        return guid;
+    }
+
+    private static string? ValidateTitle(string? title, bool required, Dictionary<string, string[]> errors)
+    {
+        if (title is null)
+        {
+            if (required) errors["title"] = ["A title is required."];
+            return null;
+        }
+        var trimmed = title.Trim();
+        if (trimmed.Length == 0) errors["title"] = ["The title cannot be empty."];
+        else if (trimmed.Length > TaskItem.TitleMaxLength) errors["title"] = [$"The title is {trimmed.Length} characters long; the limit is {TaskItem.TitleMaxLength}."];
+        else if (trimmed.Any(char.IsControl)) errors["title"] = ["The title cannot contain control characters such as line breaks or tabs."];
+        return trimmed;
+    }
+
+    private static string? ValidateDescription(string? description, Dictionary<string, string[]> errors)
+    {
+        if (description is null) return null;
+        var trimmed = description.Trim();
+        if (trimmed.Length > TaskItem.DescriptionMaxLength)
+        {
+            errors["description"] = [$"The description is {trimmed.Length} characters long; the limit is {TaskItem.DescriptionMaxLength}."];
+        }
+        else if (trimmed.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            errors["description"] = ["The description cannot contain control characters other than line breaks and tabs."];
+        }
+        return trimmed;
+    }
+}

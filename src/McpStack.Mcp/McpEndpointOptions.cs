@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace McpStack.Mcp;
+
+/// <summary>How the MCP endpoint presents itself. Bound from the <c>Mcp</c> configuration section.</summary>
+public sealed class McpEndpointOptions
+{
+    public const string SectionName = "Mcp";
+
+    /// <summary>The public URL of the MCP endpoint: the resource tokens are minted for (their audience).</summary>
+    [Required, Url]
+    public string ResourceUrl { get; set; } = "http://localhost:8001/mcp";
+
+    /// <summary>Browser origins allowed to call the endpoint, besides the endpoint's own.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Exposes the fixtures the MCP conformance suite needs. Never on in production.</summary>
+    public bool ConformanceMode { get; set; }
+}

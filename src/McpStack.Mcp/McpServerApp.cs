@@ -1,0 +1,77 @@
+using McpStack.Data;
+using McpStack.Hosting;
+using McpStack.Hosting.Auth;
+using McpStack.Mcp.Conformance;
+using McpStack.Mcp.Security;
+using McpStack.Mcp.Tools;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore.Authentication;
+using ModelContextProtocol.Authentication;
+
+namespace McpStack.Mcp;
+
+/// <summary>Builds the MCP server; <c>Program</c> runs it and the tests start it on a free port.</summary>
+public static class McpServerApp
+{
+    public const string Path = "/mcp";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+
+        // MCP_SERVER_URL names this endpoint for the api; here it is the resource URL unless Mcp:ResourceUrl says otherwise.
+        var resourceUrl = configuration[$"{McpEndpointOptions.SectionName}:ResourceUrl"] ?? configuration["MCP_SERVER_URL"] ?? new McpEndpointOptions().ResourceUrl;
+        builder.Services.AddOptions<McpEndpointOptions>()
+            .Bind(configuration.GetSection(McpEndpointOptions.SectionName))
+            .Configure(o => o.ResourceUrl = resourceUrl)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var endpoint = configuration.GetSection(McpEndpointOptions.SectionName).Get<McpEndpointOptions>() ?? new McpEndpointOptions();
+
+        builder.AddMcpStackDefaults("mcpstack-mcp");
+        builder.Services.AddMcpStackData(configuration.GetDatabaseConnection());
+
+        builder.Services
+            .AddMcpStackJwtBearer(configuration, McpAuthenticationDefaults.AuthenticationScheme, o => o.Audience = string.IsNullOrEmpty(o.Audience) ? resourceUrl : o.Audience)
+            .AddMcp(o => o.ResourceMetadata = new ProtectedResourceMetadata
+            {
+                Resource = resourceUrl,
+                AuthorizationServers = [.. (configuration.GetSection(JwtAuthOptions.SectionName).Get<JwtAuthOptions>()?.Issuers ?? []).Select(i => i.Issuer)],
+                BearerMethodsSupported = ["header"],
+                ResourceName = "McpStack tasks",
+            });
+        builder.Services.AddAuthorization();
+
+        var mcp = builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = "mcpstack", Version = typeof(McpServerApp).Assembly.GetName().Version?.ToString(3) ?? "1.0.0" })
+            .WithHttpTransport(o => o.Stateless = true)
+            .WithTools<TaskTools>()
+            .WithTools<HealthTools>();
+        if (endpoint.ConformanceMode)
+        {
+            mcp.AddConformanceFixtures();
+        }
+
+        var app = builder.Build();
+        app.UseMcpStackErrorHandling();
+
+        var allowedOrigins = new HashSet<string>(endpoint.AllowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase)
+        {
+            new Uri(resourceUrl).GetLeftPart(UriPartial.Authority),
+        };
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), b => b.UseMiddleware<OriginValidationMiddleware>((IReadOnlySet<string>)allowedOrigins));
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapMcpStackHealth();
+        app.MapMcp(Path).RequireAuthorization();
+
+        if (app.Environment.IsDevelopment())
+        {
+            app.Lifetime.ApplicationStarted.Register(() =>
+                app.Logger.LogInformation("MCP endpoint {ResourceUrl}, trusting tokens from {Issuers}",
+                    resourceUrl, string.Join(", ", app.Services.GetRequiredService<IOptions<JwtAuthOptions>>().Value.Issuers.Select(i => i.Issuer))));
+        }
+        return app;
+    }
+}

@@ -1,0 +1,93 @@
+using System.ComponentModel;
+using McpStack.Data.Entities;
+using McpStack.Data.Tasks;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+
+namespace McpStack.Mcp.Tools;
+
+/// <summary>
+/// The task tools. None takes a user id: every call acts for the bearer token's subject, which the
+/// data layer applies to every query and write. A bad argument is an <c>isError</c> result with a clear message.
+/// </summary>
+[McpServerToolType]
+public sealed class TaskTools(TaskService tasks)
+{
+    [McpServerTool(Name = "add_task", Title = "Add a task", Idempotent = false, UseStructuredContent = true)]
+    [Description("Adds a task to the signed-in user's to-do list and returns it, with its id.")]
+    public Task<TaskDto> AddTask(
+        [Description("What needs doing, 1 to 200 characters, one line.")] string title,
+        [Description("Optional details, up to 2000 characters.")] string? description = null,
+        [Description("Optional due date and time, ISO 8601 (e.g. 2026-12-01T17:00:00Z).")] DateTime? dueAt = null,
+        [Description("Optional priority: low, normal (default) or high.")] TaskPriority? priority = null,
+        CancellationToken cancellationToken = default) =>
+        Guard(async () => TaskDto.From(await tasks.AddAsync(new NewTask(title, description, dueAt, priority), cancellationToken)));
+
+    [McpServerTool(Name = "list_tasks", Title = "List tasks", ReadOnly = true, UseStructuredContent = true)]
+    [Description("Lists the signed-in user's tasks, oldest first. Use status to see only pending or only completed " +
+                 "tasks, and limit/offset to page through long lists (hasMore tells whether there is another page).")]
+    public Task<TaskListResult> ListTasks(
+        [Description("Which tasks: all (default), pending or completed.")] TaskStatusFilter status = TaskStatusFilter.All,
+        [Description("How many tasks to return, 1 to 100 (default 20).")] int limit = TaskService.DefaultPageSize,
+        [Description("How many tasks to skip, for paging (default 0).")] int offset = 0,
+        CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var page = await tasks.ListAsync(status, limit, offset, cancellationToken);
+            return new TaskListResult([.. page.Items.Select(TaskDto.From)], page.Total, page.Limit, page.Offset, page.HasMore);
+        });
+
+    [McpServerTool(Name = "complete_task", Title = "Complete a task", Idempotent = true, UseStructuredContent = true)]
+    [Description("Marks one of the signed-in user's tasks as completed (or, with completed=false, as pending again) and returns it.")]
+    public Task<TaskDto> CompleteTask(
+        [Description("The task's id, as returned by list_tasks or add_task.")] string id,
+        [Description("true (default) to mark it done, false to reopen it.")] bool completed = true,
+        CancellationToken cancellationToken = default) =>
+        Guard(async () => TaskDto.From(await tasks.UpdateAsync(TaskService.ParseId(id), new TaskChanges(Completed: completed), cancellationToken: cancellationToken)));
+
+    [McpServerTool(Name = "update_task", Title = "Update a task", Idempotent = true, UseStructuredContent = true)]
+    [Description("Changes one of the signed-in user's tasks. Give only the fields to change; the others stay as they are. Returns the task.")]
+    public Task<TaskDto> UpdateTask(
+        [Description("The task's id, as returned by list_tasks or add_task.")] string id,
+        [Description("New title, 1 to 200 characters, one line.")] string? title = null,
+        [Description("New details, up to 2000 characters; an empty string clears them.")] string? description = null,
+        [Description("New due date and time, ISO 8601.")] DateTime? dueAt = null,
+        [Description("true to remove the due date.")] bool clearDueAt = false,
+        [Description("New priority: low, normal or high.")] TaskPriority? priority = null,
+        [Description("true for done, false for pending.")] bool? completed = null,
+        CancellationToken cancellationToken = default) =>
+        Guard(async () => TaskDto.From(await tasks.UpdateAsync(
+            TaskService.ParseId(id),
+            new TaskChanges(title, description, completed, dueAt, clearDueAt, priority),
+            cancellationToken: cancellationToken)));
+
+    [McpServerTool(Name = "delete_task", Title = "Delete a task", Destructive = true, UseStructuredContent = true)]
+    [Description("Deletes one of the signed-in user's tasks for good. Confirm with the user before calling this.")]
+    public Task<DeletedTask> DeleteTask(
+        [Description("The task's id, as returned by list_tasks or add_task.")] string id,
+        CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var taskId = TaskService.ParseId(id);
+            var task = await tasks.GetAsync(taskId, cancellationToken);
+            await tasks.DeleteAsync(taskId, cancellationToken);
+            return new DeletedTask(task.Id, task.Title, Deleted: true);
+        });
+
+    /// <summary>Turns the domain's errors into tool errors with their message; anything else stays hidden by the SDK.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is InputValidationException or NotFoundException or ConcurrencyConflictException)
+        {
+            throw new McpException(e.Message, e);
+        }
+    }
+}
+
+public sealed record TaskListResult(IReadOnlyList<TaskDto> Tasks, int Total, int Limit, int Offset, bool HasMore);
+
+public sealed record DeletedTask(Guid Id, string Title, bool Deleted);
