@@ -11,9 +11,10 @@ public static class DataServiceCollectionExtensions
 {
     /// <summary>
     /// Reads the database from <c>DATABASE_URL</c>, else <c>ConnectionStrings:Database</c>, else the SQLite default.
+    /// A relative SQLite path is taken from <paramref name="contentRoot"/>, so it does not depend on the working directory.
     /// </summary>
-    public static DatabaseConnection GetDatabaseConnection(this IConfiguration configuration) =>
-        DatabaseConnection.Parse(configuration["DATABASE_URL"] ?? configuration.GetConnectionString("Database"));
+    public static DatabaseConnection GetDatabaseConnection(this IConfiguration configuration, string contentRoot) =>
+        DatabaseConnection.Parse(configuration["DATABASE_URL"] ?? configuration.GetConnectionString("Database")).RelativeTo(contentRoot);
 
     /// <summary>
     /// Registers <see cref="AppDbContext"/> for the configured provider and the domain services.

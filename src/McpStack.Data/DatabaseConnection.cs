@@ -61,6 +61,16 @@ public sealed record DatabaseConnection(DatabaseProvider Provider, string Connec
 
     public static DatabaseConnection Sqlite(string path) => new(DatabaseProvider.Sqlite, $"Data Source={path}");
 
+    /// <summary>This connection with a relative SQLite file path made absolute against <paramref name="baseDirectory"/>.</summary>
+    public DatabaseConnection RelativeTo(string baseDirectory)
+    {
+        if (Provider != DatabaseProvider.Sqlite) return this;
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString);
+        if (builder.DataSource is ":memory:" or "" || Path.IsPathRooted(builder.DataSource)) return this;
+        builder.DataSource = Path.GetFullPath(Path.Combine(baseDirectory, builder.DataSource));
+        return this with { ConnectionString = builder.ConnectionString };
+    }
+
     /// <summary>The connection string without its password, for logs.</summary>
     public string Redacted => Provider == DatabaseProvider.Postgres
         ? new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString

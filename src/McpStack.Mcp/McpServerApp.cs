@@ -30,7 +30,7 @@ public static class McpServerApp
         var endpoint = configuration.GetSection(McpEndpointOptions.SectionName).Get<McpEndpointOptions>() ?? new McpEndpointOptions();
 
         builder.AddMcpStackDefaults("mcpstack-mcp");
-        builder.Services.AddMcpStackData(configuration.GetDatabaseConnection());
+        builder.Services.AddMcpStackData(configuration.GetDatabaseConnection(builder.Environment.ContentRootPath));
 
         builder.Services
             .AddMcpStackJwtBearer(configuration, McpAuthenticationDefaults.AuthenticationScheme, o => o.Audience = string.IsNullOrEmpty(o.Audience) ? resourceUrl : o.Audience)

@@ -63,4 +63,12 @@ public class DatabaseConnectionTests
         var error = Assert.Throws<FormatException>(() => DatabaseConnection.Parse(value));
         Assert.Contains("sqlite", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Relative_sqlite_paths_are_taken_from_the_content_root()
+    {
+        Assert.Equal("Data Source=/srv/app/data/mcpstack.db", DatabaseConnection.Parse(null).RelativeTo("/srv/app").ConnectionString);
+        Assert.Equal("Data Source=/srv/data/x.db", DatabaseConnection.Parse("Data Source=../data/x.db").RelativeTo("/srv/app").ConnectionString);
+        Assert.Equal("Data Source=/abs/x.db", DatabaseConnection.Parse("sqlite:////abs/x.db").RelativeTo("/srv/app").ConnectionString);
+    }
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs McpStack on this machine: builds what is missing, migrates the SQLite database under ./data,
+# starts every tier with its logs prefixed, waits until each is healthy, and stops them all on Ctrl+C.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NEXT_TELEMETRY_DISABLED=1
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/data/mcpstack.db}
+MCP_PORT=${MCP_PORT:-8001}
+CONFIGURATION=Release
+
+bold() { printf '\033[1m%s\033[0m\n' "$*"; }
+step() { bold "==> $*"; }
+die() { printf '\033[31mrun.sh: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# --- prerequisites
+command -v dotnet >/dev/null || die ".NET SDK 10 is missing: install it from https://dot.net (Debian/Ubuntu: apt-get install dotnet-sdk-10.0)."
+dotnet --list-sdks | grep -q '^10\.' || die ".NET SDK 10 is needed; found: $(dotnet --list-sdks | tr '\n' ' ')"
+command -v curl >/dev/null || die "curl is missing (used to wait for health checks): apt-get install curl."
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$MCP_PORT"; do
+  port_busy "$port" && die "port $port is already in use. Stop what uses it (e.g. 'ss -ltnp | grep :$port') or choose another port (MCP_PORT=...)."
+done
+
+# --- build (the first time restores NuGet packages: a minute or two)
+if [ ! -f "src/McpStack.Mcp/bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" ]; then
+  step "First run: restoring and building (a minute or two)"
+fi
+step "Building"
+dotnet build McpStack.slnx -c "$CONFIGURATION" --nologo -v quiet >/dev/null || die "the build failed: run 'dotnet build McpStack.slnx' to see why."
+
+step "Migrating the database ($DATABASE_URL)"
+(cd src/McpStack.Mcp && dotnet "bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" migrate --Logging:LogLevel:Default=Warning) || die "the migration failed."
+
+# --- start the tiers
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo; step "Stopping"
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap stop INT TERM EXIT
+
+start() { # name dir command...
+  local name=$1 dir=$2; shift 2
+  (cd "$dir" && exec "$@") > >(sed -u "s/^/[$name] /") 2>&1 &
+  pids+=($!)
+}
+
+wait_healthy() { # name url
+  local name=$1 url=$2
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && { echo "    $name is ready ($url)"; return 0; }
+    kill -0 "${pids[-1]}" 2>/dev/null || die "$name exited during start-up; its log is above."
+    sleep 0.5
+  done
+  die "$name did not become healthy within 60 s ($url)."
+}
+
+step "Starting mcp on :$MCP_PORT"
+start mcp src/McpStack.Mcp dotnet "bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" --urls "http://localhost:$MCP_PORT"
+wait_healthy mcp "http://localhost:$MCP_PORT/health/ready"
+
+echo
+bold "McpStack is running"
+echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp  (needs a bearer token, see README: Connect an MCP client)"
+echo "  Database:      $DATABASE_URL"
+echo "Press Ctrl+C to stop."
+wait

