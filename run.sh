@@ -8,6 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NEXT_TELEMETRY_DISABLED=1
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/data/mcpstack.db}
 MCP_PORT=${MCP_PORT:-8001}
+API_PORT=${API_PORT:-8000}
 CONFIGURATION=Release
 
 bold() { printf '\033[1m%s\033[0m\n' "$*"; }
@@ -20,8 +21,8 @@ dotnet --list-sdks | grep -q '^10\.' || die ".NET SDK 10 is needed; found: $(dot
 command -v curl >/dev/null || die "curl is missing (used to wait for health checks): apt-get install curl."
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$MCP_PORT"; do
-  port_busy "$port" && die "port $port is already in use. Stop what uses it (e.g. 'ss -ltnp | grep :$port') or choose another port (MCP_PORT=...)."
+for port in "$MCP_PORT" "$API_PORT"; do
+  port_busy "$port" && die "port $port is already in use. Stop what uses it (e.g. 'ss -ltnp | grep :$port') or choose other ports (MCP_PORT=..., API_PORT=...)."
 done
 
 # --- build (the first time restores NuGet packages: a minute or two)
@@ -63,11 +64,20 @@ wait_healthy() { # name url
 }
 
 step "Starting mcp on :$MCP_PORT"
-start mcp src/McpStack.Mcp dotnet "bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" --urls "http://localhost:$MCP_PORT"
-wait_healthy mcp "http://localhost:$MCP_PORT/health/ready"
+start mcp src/McpStack.Mcp dotnet "bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" --urls "http://localhost:$MCP_PORT" \
+  --Mcp:ResourceUrl "http://localhost:$MCP_PORT/mcp" \
+  --Auth:Issuers:0:Issuer "http://localhost:$API_PORT" --Auth:Issuers:0:JwksUrl "http://localhost:$API_PORT/.well-known/jwks.json"
+wait_healthy mcp "http://localhost:$MCP_PORT/health"
+
+# The api and the MCP server find each other through these; the MCP server trusts the api's delegation key.
+export MCP_SERVER_URL="http://localhost:$MCP_PORT/mcp" API_URL="http://localhost:$API_PORT"
+step "Starting api on :$API_PORT"
+start api src/McpStack.Api dotnet "bin/$CONFIGURATION/net10.0/McpStack.Api.dll" --urls "http://localhost:$API_PORT"
+wait_healthy api "http://localhost:$API_PORT/health/ready"
 
 echo
 bold "McpStack is running"
+echo "  API:           http://localhost:$API_PORT  (interactive docs: http://localhost:$API_PORT/docs, OpenAPI: /openapi/v1.json)"
 echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp  (needs a bearer token, see README: Connect an MCP client)"
 echo "  Database:      $DATABASE_URL"
 echo "Press Ctrl+C to stop."

@@ -20,6 +20,7 @@ public static class ServiceDefaults
     public static IHostApplicationBuilder AddMcpStackDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag]);
 
         var otel = builder.Services.AddOpenTelemetry()

@@ -20,8 +20,9 @@ public static class McpServerApp
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
 
-        // MCP_SERVER_URL names this endpoint for the api; here it is the resource URL unless Mcp:ResourceUrl says otherwise.
-        var resourceUrl = configuration[$"{McpEndpointOptions.SectionName}:ResourceUrl"] ?? configuration["MCP_SERVER_URL"] ?? new McpEndpointOptions().ResourceUrl;
+        // MCP_SERVER_URL names this endpoint for the api; here it is the resource URL (the audience of its tokens).
+        configuration.AddAliases(("Mcp:ResourceUrl", Environment.GetEnvironmentVariable("MCP_SERVER_URL")));
+        var resourceUrl = configuration["Mcp:ResourceUrl"] ?? new McpEndpointOptions().ResourceUrl;
         builder.Services.AddOptions<McpEndpointOptions>()
             .Bind(configuration.GetSection(McpEndpointOptions.SectionName))
             .Configure(o => o.ResourceUrl = resourceUrl)

@@ -24,21 +24,17 @@ public sealed class McpServerHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<McpServerHost> StartAsync(TestDatabase database, TestIssuer issuer, params string[] extraArgs)
+    public static Task<McpServerHost> StartAsync(TestDatabase database, TestIssuer issuer, params string[] extraArgs) =>
+        StartAsync(database, [(issuer.Issuer, issuer.JwksUrl)], $"http://127.0.0.1:{FreePort.Next()}", extraArgs);
+
+    /// <summary>Starts the server at <paramref name="baseUrl"/>, trusting <paramref name="issuers"/> (issuer, JWKS URL).</summary>
+    public static async Task<McpServerHost> StartAsync(
+        TestDatabase database, IEnumerable<(string Issuer, string JwksUrl)> issuers, string baseUrl, params string[] extraArgs)
     {
-        var baseUrl = $"http://127.0.0.1:{FreePort.Next()}";
         string[] args =
         [
-            "--environment=Testing",
-            $"--urls={baseUrl}",
-            $"--DATABASE_URL={database.Url}",
+            .. TestHostArgs.Common("McpStack.Mcp", baseUrl, database, issuers),
             $"--Mcp:ResourceUrl={baseUrl}{McpServerApp.Path}",
-            $"--Auth:Issuers:0:Issuer={issuer.Issuer}",
-            $"--Auth:Issuers:0:JwksUrl={issuer.JwksUrl}",
-            "--Auth:RequireHttpsMetadata=false",
-            "--Auth:JwksMinimumRefreshInterval=00:00:01",
-            // MCPSTACK_TEST_LOGS=1 shows the server's own logs in the test output, for debugging.
-            $"--Logging:LogLevel:Default={(Environment.GetEnvironmentVariable("MCPSTACK_TEST_LOGS") == "1" ? "Debug" : "Warning")}",
             .. extraArgs,
         ];
         var app = McpServerApp.Build(args);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using NSec.Cryptography;
 
 namespace McpStack.Testing;
 
@@ -33,6 +34,11 @@ public sealed class TestIssuer : IAsyncDisposable
     public string JwksUrl => $"{Issuer}/jwks.json";
     public SecurityKey Es256 { get; private set; }
     public SecurityKey Rs256 { get; }
+
+    /// <summary>An Ed25519 key (Better Auth's default), signed with by <see cref="CreateEdDsaToken"/>.</summary>
+    public Key Ed25519 { get; } = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+
+    public string Ed25519KeyId { get; } = "ed-" + Guid.NewGuid().ToString("N")[..12];
     private int _jwksRequests;
 
     /// <summary>How many times the JWKS was fetched.</summary>
@@ -51,7 +57,15 @@ public sealed class TestIssuer : IAsyncDisposable
             Interlocked.Increment(ref issuer._jwksRequests);
             lock (issuer._lock)
             {
-                return Results.Json(Jwks.From(issuer._published));
+                var keys = Jwks.From(issuer._published).Keys.Append(new PublicJwk
+                {
+                    Kty = "OKP",
+                    Crv = "Ed25519",
+                    Alg = "EdDSA",
+                    Kid = issuer.Ed25519KeyId,
+                    X = Base64UrlEncoder.Encode(issuer.Ed25519.PublicKey.Export(KeyBlobFormat.RawPublicKey)),
+                });
+                return Results.Json(new Jwks([.. keys]));
             }
         });
         await app.StartAsync();
@@ -103,6 +117,18 @@ public sealed class TestIssuer : IAsyncDisposable
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
+    /// <summary>A token signed with EdDSA (Ed25519), as Better Auth signs by default.</summary>
+    public string CreateEdDsaToken(string subject, string audience, TimeSpan? lifetime = null)
+    {
+        var header = Base64UrlEncoder.Encode($$"""{"alg":"EdDSA","typ":"JWT","kid":"{{Ed25519KeyId}}"}""");
+        var now = DateTimeOffset.UtcNow;
+        var exp = (now + (lifetime ?? TimeSpan.FromMinutes(5))).ToUnixTimeSeconds();
+        var payload = Base64UrlEncoder.Encode(
+            $$"""{"iss":"{{Issuer}}","aud":"{{audience}}","sub":"{{subject}}","email":"{{subject}}@example.test","name":"{{subject}}","iat":{{now.ToUnixTimeSeconds()}},"exp":{{exp}}}""");
+        var signature = SignatureAlgorithm.Ed25519.Sign(Ed25519, System.Text.Encoding.ASCII.GetBytes($"{header}.{payload}"));
+        return $"{header}.{payload}.{Base64UrlEncoder.Encode(signature)}";
+    }
+
     /// <summary>An unsigned token (<c>alg: none</c>) that is otherwise valid.</summary>
     public string CreateUnsignedToken(string subject, string audience)
     {
@@ -122,5 +148,9 @@ public sealed class TestIssuer : IAsyncDisposable
         return string.Join('.', parts);
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Ed25519.Dispose();
+        await _app.DisposeAsync();
+    }
 }

@@ -20,6 +20,11 @@ public sealed class JwksRetriever : IConfigurationRetriever<OpenIdConnectConfigu
         {
             configuration.SigningKeys.Add(key);
         }
+        // Microsoft.IdentityModel skips OKP keys; EdDsaCryptoProviderFactory verifies with them.
+        foreach (var key in keySet.Keys.Where(EdDsaCryptoProviderFactory.IsEd25519))
+        {
+            configuration.SigningKeys.Add(key);
+        }
         return configuration;
     }
 }

@@ -82,6 +82,7 @@ public static class JwtAuthenticationExtensions
                     RequireSignedTokens = true,
                     ClockSkew = options.ClockSkew,
                     NameClaimType = "name",
+                    CryptoProviderFactory = new EdDsaCryptoProviderFactory(),
                 };
                 configureValidation?.Invoke(jwt.TokenValidationParameters);
                 jwt.Events = new JwtBearerEvents

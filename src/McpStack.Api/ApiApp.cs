@@ -1,0 +1,70 @@
+using McpStack.Api.Delegation;
+using McpStack.Api.Profile;
+using McpStack.Api.Security;
+using McpStack.Api.Tasks;
+using McpStack.Api.Tools;
+using McpStack.Data;
+using McpStack.Hosting;
+using McpStack.Hosting.Auth;
+using Scalar.AspNetCore;
+
+namespace McpStack.Api;
+
+/// <summary>Builds the api; <c>Program</c> runs it and the tests start it on a free port.</summary>
+public static class ApiApp
+{
+    public const string CorsPolicy = "frontend";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        AddPatternVariableNames(builder.Configuration);
+        var configuration = builder.Configuration;
+
+        builder.AddMcpStackDefaults("mcpstack-api");
+        builder.Services.AddMcpStackData(configuration.GetDatabaseConnection(builder.Environment.ContentRootPath));
+        builder.Services.AddMcpStackJwtBearer(configuration);
+        builder.Services.AddAuthorization();
+        builder.Services.AddPerUserRateLimits(configuration);
+        builder.Services.AddMcpDelegation(configuration);
+        builder.Services.AddOpenApi();
+        builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [])
+            .WithHeaders("Authorization", "Content-Type", "Accept", "Last-Event-ID")
+            .WithMethods("GET", "POST", "PATCH", "DELETE")
+            .WithExposedHeaders("Location", "Retry-After")));
+
+        var app = builder.Build();
+        app.UseMcpStackErrorHandling();
+        app.UseCors(CorsPolicy);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapMcpStackHealth();
+        app.MapDelegationJwks();
+        app.MapProfileEndpoints();
+        app.MapTaskEndpoints();
+        app.MapToolEndpoints();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference("/docs");
+        }
+        return app;
+    }
+
+    /// <summary>The Python pattern's environment variables keep working, under the configuration keys they mean.</summary>
+    private static void AddPatternVariableNames(ConfigurationManager configuration)
+    {
+        static string? Env(string name) => Environment.GetEnvironmentVariable(name);
+        var betterAuthUrl = Env("BETTER_AUTH_URL")?.TrimEnd('/');
+        configuration.AddAliases(
+            ("Auth:Issuers:0:Issuer", Env("BETTER_AUTH_ISSUER") ?? betterAuthUrl),
+            ("Auth:Issuers:0:JwksUrl", Env("BETTER_AUTH_JWKS_URL") ?? (betterAuthUrl is null ? null : betterAuthUrl + "/api/auth/jwks")),
+            ("Auth:Audience", Env("BETTER_AUTH_AUDIENCE")),
+            ("Delegation:McpServerUrl", Env("MCP_SERVER_URL")),
+            ("Delegation:Issuer", Env("API_URL")),
+            ("Cors:AllowedOrigins:0", Env("FRONTEND_URL")));
+    }
+}

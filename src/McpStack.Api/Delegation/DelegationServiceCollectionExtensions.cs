@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using McpStack.Hosting;
+
+namespace McpStack.Api.Delegation;
+
+public static class DelegationServiceCollectionExtensions
+{
+    /// <summary>The MCP client, the delegated-token minting behind it, its resilience and its readiness check.</summary>
+    public static IServiceCollection AddMcpDelegation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DelegationOptions>()
+            .Bind(configuration.GetSection(DelegationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<DelegationSigningKey>();
+        services.AddSingleton<DelegatedTokenMinter>();
+        services.AddTransient<DelegatedTokenHandler>();
+        services.AddSingleton<McpToolClient>();
+
+        services.AddHttpClient(McpToolClient.HttpClientName)
+            .AddHttpMessageHandler<DelegatedTokenHandler>()
+            .AddResilienceHandler("mcp", pipeline =>
+            {
+                // Only failures to connect are retried: a tool call that reached the server may have run (add_task is not idempotent).
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(30));
+            });
+
+        services.AddHttpClient(McpHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
+        services.AddHealthChecks().AddCheck<McpHealthCheck>("mcp", tags: [ServiceDefaults.ReadyTag]);
+        return services;
+    }
+}
+
+/// <summary>Ready only when the MCP server answers its liveness probe.</summary>
+public sealed class McpHealthCheck(IHttpClientFactory httpClientFactory, IOptions<DelegationOptions> options) : IHealthCheck
+{
+    public const string HttpClientName = "mcp-health";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var url = new Uri(new Uri(options.Value.McpServerUrl), "/health");
+        try
+        {
+            using var response = await httpClientFactory.CreateClient(HttpClientName).GetAsync(url, cancellationToken);
+            return response.IsSuccessStatusCode
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"The MCP server at {url} answered {(int)response.StatusCode}.");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"The MCP server at {url} does not answer: {e.Message}");
+        }
+    }
+}

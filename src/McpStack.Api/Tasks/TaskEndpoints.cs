@@ -1,0 +1,72 @@
+using McpStack.Api.Security;
+using McpStack.Data.Entities;
+using McpStack.Data.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace McpStack.Api.Tasks;
+
+/// <summary>The signed-in user's tasks. The user is the token's subject; ids of other users' tasks answer 404.</summary>
+public static class TaskEndpoints
+{
+    public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
+    {
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization();
+
+        tasks.MapGet("/", List).WithSummary("Lists the user's tasks, oldest first, with a status filter and paging.");
+        tasks.MapGet("/{id:guid}", Get).WithName("GetTask").WithSummary("One task.");
+        tasks.MapPost("/", Create).RequireRateLimiting(RateLimiting.Writes).WithSummary("Adds a task.");
+        tasks.MapPatch("/{id:guid}", Update).RequireRateLimiting(RateLimiting.Writes)
+            .WithSummary("Changes the given fields. With `version`, refuses (409) if the task changed since that version.");
+        tasks.MapDelete("/{id:guid}", Delete).RequireRateLimiting(RateLimiting.Writes).WithSummary("Deletes a task.");
+        return app;
+    }
+
+    private static async Task<Ok<TaskListResponse>> List(TaskService tasks, string? status, int? limit, int? offset, CancellationToken cancellationToken)
+    {
+        var page = await tasks.ListAsync(ParseStatus(status), limit, offset, cancellationToken);
+        return TypedResults.Ok(new TaskListResponse([.. page.Items.Select(TaskDto.From)], page.Total, page.Limit, page.Offset, page.HasMore));
+    }
+
+    private static async Task<Ok<TaskDto>> Get(TaskService tasks, Guid id, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TaskDto.From(await tasks.GetAsync(id, cancellationToken)));
+
+    private static async Task<CreatedAtRoute<TaskDto>> Create(TaskService tasks, CreateTaskRequest request, CancellationToken cancellationToken)
+    {
+        var task = await tasks.AddAsync(new NewTask(request.Title, request.Description, request.DueAt, request.Priority), cancellationToken);
+        return TypedResults.CreatedAtRoute(TaskDto.From(task), "GetTask", new { id = task.Id });
+    }
+
+    private static async Task<Ok<TaskDto>> Update(TaskService tasks, Guid id, UpdateTaskRequest request, CancellationToken cancellationToken)
+    {
+        var changes = new TaskChanges(request.Title, request.Description, request.Completed, request.DueAt, request.ClearDueAt ?? false, request.Priority);
+        return TypedResults.Ok(TaskDto.From(await tasks.UpdateAsync(id, changes, request.Version, cancellationToken)));
+    }
+
+    private static async Task<NoContent> Delete(TaskService tasks, Guid id, CancellationToken cancellationToken)
+    {
+        await tasks.DeleteAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static TaskStatusFilter ParseStatus(string? status) => status?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "all" => TaskStatusFilter.All,
+        "pending" => TaskStatusFilter.Pending,
+        "completed" => TaskStatusFilter.Completed,
+        _ => throw InputValidationException.For("status", "status must be all, pending or completed."),
+    };
+}
+
+public sealed record CreateTaskRequest(string? Title, string? Description, DateTime? DueAt, TaskPriority? Priority);
+
+/// <summary>Only the fields given change. <see cref="Version"/>, when given, must be the task's current version.</summary>
+public sealed record UpdateTaskRequest(
+    string? Title,
+    string? Description,
+    bool? Completed,
+    DateTime? DueAt,
+    bool? ClearDueAt,
+    TaskPriority? Priority,
+    int? Version);
+
+public sealed record TaskListResponse(IReadOnlyList<TaskDto> Items, int Total, int Limit, int Offset, bool HasMore);

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using McpStack.Api.Delegation;
+using McpStack.Api.Tasks;
+using McpStack.Api.Tools;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace McpStack.Api.Tests;
+
+/// <summary>The api calling the MCP server on a user's behalf, with a token minted for the MCP server.</summary>
+public sealed class DelegationTests(SqliteStack stack) : IClassFixture<SqliteStack>
+{
+    [Fact]
+    public async Task Lists_the_mcp_tools()
+    {
+        using var client = stack.ClientFor(Http.NewUser("kim"));
+        var tools = await client.GetFromJsonAsync<List<ToolInfo>>("/api/tools");
+        Assert.Equal(["add_task", "complete_task", "delete_task", "health", "list_tasks", "update_task"], tools!.Select(t => t.Name).Order());
+    }
+
+    [Fact]
+    public async Task A_task_added_through_a_tool_call_belongs_to_the_caller_only()
+    {
+        var alice = Http.NewUser("alice");
+        using var aliceClient = stack.ClientFor(alice);
+        using var call = await aliceClient.PostAsJsonAsync("/api/tools/add_task", new { title = "Via MCP" });
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        var result = await call.ReadAsync<ToolCallResponse>();
+        Assert.False(result.IsError);
+        var id = result.Result!.Value.GetProperty("id").GetGuid();
+
+        var mine = await aliceClient.GetFromJsonAsync<TaskListResponse>("/api/tasks");
+        Assert.Equal(id, Assert.Single(mine!.Items).Id);
+        using var bobClient = stack.ClientFor(Http.NewUser("bob"));
+        Assert.Empty((await bobClient.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
+        Assert.Equal(HttpStatusCode.NotFound, (await bobClient.GetAsync($"/api/tasks/{id}")).StatusCode);
+
+        // Bob, through the same shared MCP client, cannot complete Alice's task either.
+        using var bobCall = await bobClient.PostAsJsonAsync("/api/tools/complete_task", new { id });
+        var bobResult = await bobCall.ReadAsync<ToolCallResponse>();
+        Assert.True(bobResult.IsError);
+        Assert.Contains("No task with id", bobResult.Text, StringComparison.Ordinal);
+        Assert.False((await aliceClient.GetFromJsonAsync<Data.Tasks.TaskDto>($"/api/tasks/{id}"))!.Completed);
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_for_different_users_never_mix_identities()
+    {
+        var users = Enumerable.Range(0, 8).Select(i => Http.NewUser($"u{i}")).ToArray();
+        await Parallel.ForEachAsync(users, async (user, ct) =>
+        {
+            using var client = stack.ClientFor(user);
+            for (var i = 0; i < 3; i++)
+            {
+                using var response = await client.PostAsJsonAsync("/api/tools/add_task", new { title = $"{user} #{i}" }, ct);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        });
+        foreach (var user in users)
+        {
+            using var client = stack.ClientFor(user);
+            var tasks = (await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items;
+            Assert.Equal(3, tasks.Count);
+            Assert.All(tasks, t => Assert.StartsWith(user + " #", t.Title, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Tool_errors_and_unknown_tools_are_reported_clearly()
+    {
+        using var client = stack.ClientFor(Http.NewUser("lee"));
+        var bad = await (await client.PostAsJsonAsync("/api/tools/add_task", new { title = "" })).ReadAsync<ToolCallResponse>();
+        Assert.True(bad.IsError);
+        Assert.Contains("The title cannot be empty.", bad.Text, StringComparison.Ordinal);
+
+        using var unknown = await client.PostAsJsonAsync("/api/tools/drop_tables", new { });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var notObject = await client.PostAsJsonAsync("/api/tools/add_task", new[] { 1, 2 });
+        Assert.Equal(HttpStatusCode.BadRequest, notObject.StatusCode);
+    }
+
+    [Fact]
+    public void The_minted_token_is_for_the_mcp_server_and_short_lived()
+    {
+        var token = new JsonWebToken(stack.Api.Services.GetRequiredService<DelegatedTokenMinter>().Mint("alice"));
+        Assert.Equal([stack.Mcp.ResourceUrl], token.Audiences);
+        Assert.Equal(stack.Api.BaseUrl, token.Issuer);
+        Assert.Equal("alice", token.Subject);
+        Assert.Equal("ES256", token.Alg);
+        Assert.InRange(token.ValidTo - token.ValidFrom, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task The_mcp_server_refuses_the_browser_token()
+    {
+        using var mcp = stack.Mcp.CreateHttpClient(stack.TokenFor("alice"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = JsonContent.Create(JsonDocument.Parse("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""").RootElement),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await mcp.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
