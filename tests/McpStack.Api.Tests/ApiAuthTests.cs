@@ -76,13 +76,7 @@ public sealed class ApiAuthTests(SqliteStack stack) : IClassFixture<SqliteStack>
     {
         var key = stack.Issuer.RotateEs256();
         var token = stack.Issuer.CreateToken("hank", stack.Api.Audience, key: key);
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var status = await MeStatusAsync(token);
-        while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            status = await MeStatusAsync(token);
-        }
+        var status = await Eventually.WaitForAsync(() => MeStatusAsync(token), HttpStatusCode.OK, TimeSpan.FromSeconds(15));
         Assert.Equal(HttpStatusCode.OK, status);
     }
 

@@ -95,7 +95,7 @@ public sealed class DelegationTests(SqliteStack stack) : IClassFixture<SqliteSta
     [Fact]
     public async Task The_mcp_server_refuses_the_browser_token()
     {
-        using var mcp = stack.Mcp.CreateHttpClient(stack.TokenFor("alice"));
+        using var mcp = stack.Mcp.CreateClient(stack.TokenFor("alice"));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
         {
             Content = JsonContent.Create(JsonDocument.Parse("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""").RootElement),

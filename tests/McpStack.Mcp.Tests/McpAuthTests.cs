@@ -14,7 +14,7 @@ public sealed class McpAuthTests(SqliteMcpServer fixture) : IClassFixture<Sqlite
 
     private async Task<HttpResponseMessage> PostAsync(string? token, string body = ToolsList, string? origin = null)
     {
-        using var client = fixture.Server.CreateHttpClient(token);
+        using var client = fixture.Server.CreateClient(token);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("text/event-stream");
@@ -33,7 +33,7 @@ public sealed class McpAuthTests(SqliteMcpServer fixture) : IClassFixture<Sqlite
         var metadataUrl = $"{fixture.Server.BaseUrl}/.well-known/oauth-protected-resource/mcp";
         Assert.Contains($"resource_metadata=\"{metadataUrl}\"", challenge.Parameter, StringComparison.Ordinal);
 
-        using var client = fixture.Server.CreateHttpClient();
+        using var client = fixture.Server.CreateClient();
         var metadata = await client.GetFromJsonAsync<JsonElement>(metadataUrl);
         Assert.Equal(fixture.Server.ResourceUrl, metadata.GetProperty("resource").GetString());
         Assert.Equal(fixture.Issuer.Issuer, metadata.GetProperty("authorization_servers")[0].GetString());
@@ -89,15 +89,11 @@ public sealed class McpAuthTests(SqliteMcpServer fixture) : IClassFixture<Sqlite
         var newKey = fixture.Issuer.RotateEs256();
         var token = fixture.Issuer.CreateToken("dave", fixture.Server.ResourceUrl, key: newKey);
         // The first sight of an unknown kid asks for a JWKS refresh (rate limited to 1 s in tests); it succeeds shortly after.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        HttpStatusCode status;
-        do
+        var status = await Eventually.WaitForAsync(async () =>
         {
             using var response = await PostAsync(token);
-            status = response.StatusCode;
-            if (status == HttpStatusCode.OK) break;
-            await Task.Delay(250);
-        } while (DateTime.UtcNow < deadline);
+            return response.StatusCode;
+        }, HttpStatusCode.OK, TimeSpan.FromSeconds(15));
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
@@ -116,7 +112,7 @@ public sealed class McpAuthTests(SqliteMcpServer fixture) : IClassFixture<Sqlite
     [Fact]
     public async Task Health_probes_need_no_token()
     {
-        using var client = fixture.Server.CreateHttpClient();
+        using var client = fixture.Server.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
         var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
         Assert.Equal("Healthy", ready.GetProperty("status").GetString());

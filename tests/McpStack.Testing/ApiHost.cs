@@ -1,28 +1,15 @@
-using System.Net.Http.Headers;
 using McpStack.Api;
 using Microsoft.AspNetCore.Builder;
 
 namespace McpStack.Testing;
 
 /// <summary>The real api on Kestrel, on a loopback port, trusting a <see cref="TestIssuer"/> as the web tier's stand-in.</summary>
-public sealed class ApiHost : IAsyncDisposable
+public sealed class ApiHost(WebApplication app, string baseUrl) : LoopbackHost(app, baseUrl)
 {
-    private readonly WebApplication _app;
-
-    private ApiHost(WebApplication app, string baseUrl)
-    {
-        _app = app;
-        BaseUrl = baseUrl;
-    }
-
-    public string BaseUrl { get; }
-
     /// <summary>The audience browser tokens for the api must name.</summary>
     public string Audience => BaseUrl;
 
     public string JwksUrl => BaseUrl + "/.well-known/jwks.json";
-
-    public IServiceProvider Services => _app.Services;
 
     public static async Task<ApiHost> StartAsync(TestDatabase database, TestIssuer issuer, string baseUrl, string mcpServerUrl, params string[] extraArgs)
     {
@@ -37,18 +24,5 @@ public sealed class ApiHost : IAsyncDisposable
         var app = ApiApp.Build(args);
         await app.StartAsync();
         return new ApiHost(app, baseUrl);
-    }
-
-    public HttpClient CreateClient(string? token = null)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }

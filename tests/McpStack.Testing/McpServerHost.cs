@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using McpStack.Data;
 using McpStack.Mcp;
 using Microsoft.AspNetCore.Builder;
@@ -7,22 +6,10 @@ using ModelContextProtocol.Client;
 namespace McpStack.Testing;
 
 /// <summary>The real MCP server on Kestrel, on a free loopback port, trusting a <see cref="TestIssuer"/>.</summary>
-public sealed class McpServerHost : IAsyncDisposable
+public sealed class McpServerHost(WebApplication app, string baseUrl) : LoopbackHost(app, baseUrl)
 {
-    private readonly WebApplication _app;
-
-    private McpServerHost(WebApplication app, string baseUrl)
-    {
-        _app = app;
-        BaseUrl = baseUrl;
-    }
-
-    public string BaseUrl { get; }
-
     /// <summary>The endpoint, which is also the audience tokens for this server must name.</summary>
     public string ResourceUrl => BaseUrl + McpServerApp.Path;
-
-    public IServiceProvider Services => _app.Services;
 
     public static Task<McpServerHost> StartAsync(TestDatabase database, TestIssuer issuer, params string[] extraArgs) =>
         StartAsync(database, [(issuer.Issuer, issuer.JwksUrl)], $"http://127.0.0.1:{FreePort.Next()}", extraArgs);
@@ -52,19 +39,5 @@ public sealed class McpServerHost : IAsyncDisposable
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
         });
         return await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
-    }
-
-    /// <summary>A plain HTTP client for the raw protocol (status codes, headers).</summary>
-    public HttpClient CreateHttpClient(string? token = null)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }
