@@ -1,3 +1,5 @@
+using McpStack.Api.Chat;
+using McpStack.Api.Conversations;
 using McpStack.Api.Delegation;
 using McpStack.Api.Profile;
 using McpStack.Api.Security;
@@ -15,7 +17,9 @@ public static class ApiApp
 {
     public const string CorsPolicy = "frontend";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration).</param>
+    /// <param name="overrideServices">Replaces registrations after the app's own, for tests (a scripted model).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         AddPatternVariableNames(builder.Configuration);
@@ -27,6 +31,7 @@ public static class ApiApp
         builder.Services.AddAuthorization();
         builder.Services.AddPerUserRateLimits(configuration);
         builder.Services.AddMcpDelegation(configuration);
+        builder.Services.AddChat(configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [])
@@ -34,7 +39,12 @@ public static class ApiApp
             .WithMethods("GET", "POST", "PATCH", "DELETE")
             .WithExposedHeaders("Location", "Retry-After")));
 
+        overrideServices?.Invoke(builder.Services);
+
         var app = builder.Build();
+        app.Logger.LogInformation("Chat model: {Model}", app.Services.GetRequiredService<ChatModel>() is { Client: null }
+            ? "none: the chat answers slash commands only (/help). Set OPENAI_API_KEY or Chat:Provider to use a model"
+            : app.Services.GetRequiredService<ChatModel>().Description);
         app.UseMcpStackErrorHandling();
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
@@ -46,6 +56,8 @@ public static class ApiApp
         app.MapProfileEndpoints();
         app.MapTaskEndpoints();
         app.MapToolEndpoints();
+        app.MapChatEndpoints();
+        app.MapConversationEndpoints();
         if (app.Environment.IsDevelopment())
         {
             app.MapOpenApi();
@@ -65,6 +77,9 @@ public static class ApiApp
             ("Auth:Audience", Env("BETTER_AUTH_AUDIENCE")),
             ("Delegation:McpServerUrl", Env("MCP_SERVER_URL")),
             ("Delegation:Issuer", Env("API_URL")),
-            ("Cors:AllowedOrigins:0", Env("FRONTEND_URL")));
+            ("Cors:AllowedOrigins:0", Env("FRONTEND_URL")),
+            ("Chat:ApiKey", Env("OPENAI_API_KEY") ?? Env("AZURE_OPENAI_API_KEY")),
+            ("Chat:Model", Env("OPENAI_MODEL") ?? Env("AZURE_OPENAI_DEPLOYMENT") ?? Env("OLLAMA_MODEL")),
+            ("Chat:Endpoint", Env("OPENAI_BASE_URL") ?? Env("AZURE_OPENAI_ENDPOINT") ?? Env("OLLAMA_URL")));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using McpStack.Data;
 using McpStack.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpStack.Api.Tests;
 
@@ -11,10 +12,18 @@ namespace McpStack.Api.Tests;
 /// </summary>
 public abstract class StackFixture(DatabaseProvider provider, params string[] apiArgs) : IAsyncLifetime
 {
+    /// <summary>Registrations to replace in the api (a scripted model).</summary>
+    protected virtual void OverrideServices(IServiceCollection services)
+    {
+    }
+
     public TestIssuer Issuer { get; private set; } = null!;
     public TestDatabase Database { get; private set; } = null!;
     public ApiHost Api { get; private set; } = null!;
     public McpServerHost Mcp { get; private set; } = null!;
+
+    /// <summary>Settings for the api beyond the defaults; a fixture may start what they point at first.</summary>
+    protected virtual Task<string[]> ApiArgsAsync() => Task.FromResult(apiArgs);
 
     public async Task InitializeAsync()
     {
@@ -23,10 +32,10 @@ public abstract class StackFixture(DatabaseProvider provider, params string[] ap
         var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var mcpUrl = $"http://127.0.0.1:{FreePort.Next()}";
         Mcp = await McpServerHost.StartAsync(Database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (Issuer.Issuer, Issuer.JwksUrl)], mcpUrl);
-        Api = await ApiHost.StartAsync(Database, Issuer, apiUrl, Mcp.ResourceUrl, apiArgs);
+        Api = await ApiHost.StartAsync(Database, Issuer, apiUrl, Mcp.ResourceUrl, await ApiArgsAsync(), OverrideServices);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Api.DisposeAsync();
         await Mcp.DisposeAsync();

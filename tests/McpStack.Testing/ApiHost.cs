@@ -1,5 +1,6 @@
 using McpStack.Api;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpStack.Testing;
 
@@ -11,7 +12,8 @@ public sealed class ApiHost(WebApplication app, string baseUrl) : LoopbackHost(a
 
     public string JwksUrl => BaseUrl + "/.well-known/jwks.json";
 
-    public static async Task<ApiHost> StartAsync(TestDatabase database, TestIssuer issuer, string baseUrl, string mcpServerUrl, params string[] extraArgs)
+    public static async Task<ApiHost> StartAsync(
+        TestDatabase database, TestIssuer issuer, string baseUrl, string mcpServerUrl, string[] extraArgs, Action<IServiceCollection>? overrideServices = null)
     {
         string[] args =
         [
@@ -21,7 +23,7 @@ public sealed class ApiHost(WebApplication app, string baseUrl) : LoopbackHost(a
             $"--Delegation:Issuer={baseUrl}",
             .. extraArgs,
         ];
-        var app = ApiApp.Build(args);
+        var app = ApiApp.Build(args, overrideServices);
         await app.StartAsync();
         return new ApiHost(app, baseUrl);
     }

@@ -18,8 +18,12 @@ public abstract class LoopbackHost(WebApplication app, string baseUrl) : IAsyncD
         return client;
     }
 
+    private int _disposed;
+
+    /// <summary>Stops the service; a test may stop it early (an outage), so a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await app.StopAsync();
         await app.DisposeAsync();
         GC.SuppressFinalize(this);

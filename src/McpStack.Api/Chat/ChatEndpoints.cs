@@ -1,0 +1,32 @@
+using McpStack.Api.Security;
+
+namespace McpStack.Api.Chat;
+
+public static class ChatEndpoints
+{
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/chat", async (HttpContext http, ChatRequest request, ChatTurn turn) =>
+            {
+                await turn.RunAsync(http, request);
+                return Results.Empty;
+            })
+            .WithTags("Chat")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimiting.Chat)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .WithSummary("One chat turn, streamed as the AI SDK UI message stream (server-sent events).")
+            .WithDescription("Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }.");
+        return app;
+    }
+
+    public static IServiceCollection AddChat(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddChatModel(configuration);
+        services.AddSingleton<ChatAgent>();
+        services.AddScoped<ConversationStore>();
+        services.AddScoped<SlashCommands>();
+        services.AddScoped<ChatTurn>();
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace McpStack.Api.Chat;
+
+public enum ChatProvider
+{
+    /// <summary>Chosen from what is set: an OpenAI key, else an OpenAI-compatible base URL, else no model.</summary>
+    Auto,
+    None,
+    OpenAI,
+    AzureOpenAI,
+    Ollama,
+    OpenAICompatible,
+}
+
+/// <summary>Which language model the chat uses, and the limits of one turn. Bound from the <c>Chat</c> section.</summary>
+public sealed class ChatModelOptions
+{
+    public const string SectionName = "Chat";
+
+    public ChatProvider Provider { get; set; } = ChatProvider.Auto;
+
+    /// <summary>Model (or Azure deployment) name. <c>OPENAI_MODEL</c>; OpenAI default <c>gpt-4o</c>, Ollama default <c>llama3.1</c>.</summary>
+    public string? Model { get; set; }
+
+    /// <summary><c>OPENAI_API_KEY</c> (or <c>AZURE_OPENAI_API_KEY</c>). A secret.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Base URL: <c>OPENAI_BASE_URL</c> for OpenAI-compatible servers, <c>AZURE_OPENAI_ENDPOINT</c>, <c>OLLAMA_URL</c>.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Tool-call rounds the model may make in one turn before it must answer.</summary>
+    [Range(1, 50)]
+    public int MaxToolRounds { get; set; } = 8;
+
+    /// <summary>How long one turn may take in all.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
+    public TimeSpan TurnTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many earlier messages of the conversation the model sees.</summary>
+    [Range(2, 500)]
+    public int HistoryMessages { get; set; } = 40;
+
+    [Range(1, 32_000)]
+    public int MaxMessageLength { get; set; } = 4000;
+}

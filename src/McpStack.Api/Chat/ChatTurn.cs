@@ -1,0 +1,136 @@
+using System.Text.Json;
+using McpStack.Api.Delegation;
+using McpStack.Data;
+using McpStack.Data.Entities;
+using McpStack.Data.Tasks;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace McpStack.Api.Chat;
+
+public sealed record ChatRequest(Guid? ConversationId, string? Message, IReadOnlyList<ToolApproval>? Approvals);
+
+/// <summary>The user's answer to a <c>tool-approval-request</c>.</summary>
+public sealed record ToolApproval(string ApprovalId, bool Approved, string? Reason);
+
+/// <summary>
+/// One chat turn: stores the user's message, runs the agent (or the slash commands when no model is configured)
+/// on the user's behalf, streams it, and stores the answer with its tool calls, or an explicit error message.
+/// </summary>
+public sealed partial class ChatTurn(
+    ConversationStore store,
+    ChatAgent agent,
+    SlashCommands slashCommands,
+    McpToolClient tools,
+    ICurrentUser currentUser,
+    IOptions<ChatModelOptions> options,
+    ILogger<ChatTurn> logger)
+{
+    public async Task RunAsync(HttpContext http, ChatRequest request)
+    {
+        var userId = currentUser.UserId!;
+        var text = request.Message?.Trim() ?? "";
+        Validate(text, request.Approvals);
+
+        // Checked before anything streams, so a bad id is a plain 404 problem.
+        var conversation = await store.GetOrCreateAsync(request.ConversationId, text, http.RequestAborted);
+        var history = await store.LoadHistoryAsync(conversation.Id, options.Value.HistoryMessages, http.RequestAborted);
+        var userTurn = BuildUserTurn(text, request.Approvals, history);
+        var userRow = await store.AddAsync(conversation, MessageRoles.User, text, userTurn.Count == 1 && request.Approvals is null ? null : userTurn);
+
+        var stream = new UiMessageStreamWriter(http.Response);
+        var recorder = new TurnRecorder(stream);
+        using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        turnTimeout.CancelAfter(options.Value.TurnTimeout);
+        var cancellationToken = turnTimeout.Token;
+        var assistantId = Guid.CreateVersion7();
+        try
+        {
+            await stream.StartAsync(assistantId, new { conversationId = conversation.Id, userMessageId = userRow.Id }, cancellationToken);
+            if (agent.IsConfigured)
+            {
+                var available = await tools.ListToolsAsync(userId, cancellationToken);
+                // Destructive tools (delete_task) stop the turn with an approval request; the page answers in the next turn.
+                IList<AITool> aiTools = [.. available.Select(t => t.ProtocolTool.Annotations?.DestructiveHint == true ? new ApprovalRequiredAIFunction(t) : (AITool)t)];
+                using var _ = McpToolClient.ActAs(userId);
+                await foreach (var update in agent.RunAsync([.. history, .. userTurn], aiTools, cancellationToken))
+                {
+                    await recorder.OnUpdateAsync(update, cancellationToken);
+                }
+            }
+            else
+            {
+                await slashCommands.RunAsync(userId, text, recorder, cancellationToken);
+            }
+
+            var response = recorder.ToResponse();
+            var stored = await store.AddAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage);
+            await stream.FinishAsync(new
+            {
+                conversationId = conversation.Id,
+                userMessageId = userRow.Id,
+                assistantMessageId = stored.Id,
+                toolCalls = recorder.ToolCalls,
+                inputTokens = stored.InputTokens,
+                outputTokens = stored.OutputTokens,
+            }, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            LogInterrupted(logger, conversation.Id);
+            await store.AddAsync(conversation, MessageRoles.Error, "The answer was interrupted: the client disconnected.");
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or ModelContextProtocol.McpException
+                                       or System.ClientModel.ClientResultException or JsonException or InvalidOperationException)
+        {
+            var message = e is OperationCanceledException
+                ? $"The answer took longer than {options.Value.TurnTimeout.TotalSeconds:0} s and was stopped."
+                : "The assistant could not finish this answer: a service it needs failed. Try again in a moment.";
+            LogTurnFailed(logger, e, conversation.Id);
+            await store.AddAsync(conversation, MessageRoles.Error, message);
+            if (stream.Started)
+            {
+                await stream.ErrorAsync(message, CancellationToken.None);
+                await stream.FinishAsync(new { conversationId = conversation.Id, userMessageId = userRow.Id, error = true }, CancellationToken.None);
+            }
+        }
+    }
+
+    private void Validate(string text, IReadOnlyList<ToolApproval>? approvals)
+    {
+        if (text.Length == 0 && approvals is not { Count: > 0 })
+        {
+            throw InputValidationException.For("message", "A message (or an answer to an approval request) is required.");
+        }
+        if (text.Length > options.Value.MaxMessageLength)
+        {
+            throw InputValidationException.For("message", $"The message is {text.Length} characters long; the limit is {options.Value.MaxMessageLength}.");
+        }
+    }
+
+    /// <summary>The user's message, plus their answers to the approval requests of the previous turn.</summary>
+    private static List<ChatMessage> BuildUserTurn(string text, IReadOnlyList<ToolApproval>? approvals, List<ChatMessage> history)
+    {
+        var contents = new List<AIContent>();
+        if (approvals is { Count: > 0 })
+        {
+            var pending = history.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().ToDictionary(r => r.RequestId);
+            foreach (var approval in approvals)
+            {
+                if (!pending.TryGetValue(approval.ApprovalId, out var requested))
+                {
+                    throw InputValidationException.For("approvals", $"There is no approval request '{approval.ApprovalId}' in this conversation.");
+                }
+                contents.Add(requested.CreateResponse(approval.Approved, approval.Reason));
+            }
+        }
+        if (text.Length > 0) contents.Add(new TextContent(text));
+        return [new ChatMessage(ChatRole.User, contents)];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn in conversation {ConversationId} interrupted by the client")]
+    private static partial void LogInterrupted(ILogger logger, Guid conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat turn in conversation {ConversationId} failed")]
+    private static partial void LogTurnFailed(ILogger logger, Exception exception, Guid conversationId);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace McpStack.Api.Chat;
+
+/// <summary>
+/// Follows one turn's updates: forwards each to the stream as it comes (text, tool calls, results, approval requests)
+/// and keeps them, so the turn can be stored as the messages it produced.
+/// </summary>
+public sealed class TurnRecorder(UiMessageStreamWriter stream)
+{
+    private readonly List<ChatResponseUpdate> _updates = [];
+
+    public int ToolCalls { get; private set; }
+
+    public async Task OnUpdateAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
+    {
+        _updates.Add(update);
+        foreach (var content in update.Contents)
+        {
+            switch (content)
+            {
+                case TextContent { Text.Length: > 0 } text:
+                    await stream.TextDeltaAsync(text.Text, cancellationToken);
+                    break;
+                case FunctionCallContent { InformationalOnly: false } call:
+                    ToolCalls++;
+                    await stream.ToolInputAsync(call.CallId, call.Name, call.Arguments, cancellationToken);
+                    break;
+                case FunctionResultContent result:
+                    var (output, error) = ToolOutcome.Of(result);
+                    if (error is null) await stream.ToolOutputAsync(result.CallId, output, cancellationToken);
+                    else await stream.ToolErrorAsync(result.CallId, error, cancellationToken);
+                    break;
+                case ToolApprovalRequestContent approval when approval.ToolCall is FunctionCallContent call:
+                    await stream.ToolInputAsync(call.CallId, call.Name, call.Arguments, cancellationToken);
+                    await stream.ToolApprovalRequestAsync(approval.RequestId, call.CallId, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>What the turn produced, coalesced into messages (assistant tool calls, tool results, the answer).</summary>
+    public ChatResponse ToResponse()
+    {
+        var response = _updates.ToChatResponse();
+        // An exception is not stored with a result; store the failure in the shape of an MCP error result instead,
+        // so the page and the model still see it as a failed call after a reload.
+        foreach (var result in response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Where(r => r.Exception is not null))
+        {
+            result.Result = JsonSerializer.SerializeToElement(new { isError = true, content = new[] { new { type = "text", text = ToolOutcome.Failed } } });
+        }
+        return response;
+    }
+}
+
+/// <summary>Reads a tool result, whether an MCP <c>CallToolResult</c> (as JSON) or an exception, as output or error text.</summary>
+public static class ToolOutcome
+{
+    public const string Failed = "The tool could not be reached or failed.";
+
+    public static (object? Output, string? Error) Of(FunctionResultContent result)
+    {
+        if (result.Exception is not null) return (null, Failed);
+        if (result.Result is JsonElement { ValueKind: JsonValueKind.Object } json)
+        {
+            var text = json.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array
+                ? string.Join("\n", content.EnumerateArray().Where(c => c.TryGetProperty("text", out _)).Select(c => c.GetProperty("text").GetString()))
+                : null;
+            if (json.TryGetProperty("isError", out var isError) && isError.ValueKind == JsonValueKind.True)
+            {
+                return (null, string.IsNullOrEmpty(text) ? Failed : text);
+            }
+            if (json.TryGetProperty("structuredContent", out var structured) && structured.ValueKind != JsonValueKind.Null)
+            {
+                return (structured, null);
+            }
+            return (text ?? (object)json, null);
+        }
+        return (result.Result, null);
+    }
+}

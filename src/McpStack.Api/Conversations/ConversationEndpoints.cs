@@ -1,0 +1,81 @@
+using McpStack.Api.Chat;
+using McpStack.Data;
+using McpStack.Data.Entities;
+using McpStack.Data.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+
+namespace McpStack.Api.Conversations;
+
+/// <summary>The signed-in user's conversations; another user's id is 404.</summary>
+public static class ConversationEndpoints
+{
+    public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conversations").WithTags("Chat").RequireAuthorization();
+        group.MapGet("/", List).WithSummary("The user's conversations, most recent first.");
+        group.MapGet("/{id:guid}", Get).WithSummary("One conversation with its messages and their tool calls.");
+        group.MapDelete("/{id:guid}", Delete).RequireRateLimiting(Security.RateLimiting.Writes).WithSummary("Deletes a conversation and its messages.");
+        return app;
+    }
+
+    private static async Task<Ok<List<ConversationSummary>>> List(AppDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Conversations.AsNoTracking()
+            .OrderByDescending(c => c.UpdatedAt)
+            .Take(100)
+            .Select(c => new ConversationSummary(c.Id, c.Title, c.CreatedAt, c.UpdatedAt))
+            .ToListAsync(cancellationToken));
+
+    private static async Task<Ok<ConversationDetail>> Get(AppDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new NotFoundException("conversation", id);
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == id)
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ConversationDetail(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt,
+            [.. messages.Select(m => new MessageView(m.Id, m.Role, m.Content, ToolCallsOf(m), m.CreatedAt, m.InputTokens, m.OutputTokens))]));
+    }
+
+    private static async Task<NoContent> Delete(AppDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException("conversation", id);
+        db.Conversations.Remove(conversation);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The tool calls of a stored turn, with their results, as the page shows them.</summary>
+    private static List<ToolCallView> ToolCallsOf(Message message)
+    {
+        if (message.ToolCalls is null) return [];
+        var contents = ConversationStore.ToChatMessages(message).SelectMany(m => m.Contents).ToList();
+        var results = contents.OfType<FunctionResultContent>().ToDictionary(r => r.CallId);
+        var approvals = contents.OfType<ToolApprovalRequestContent>().ToDictionary(a => a.ToolCall.CallId, a => a.RequestId);
+        var calls = contents.OfType<FunctionCallContent>()
+            .Concat(contents.OfType<ToolApprovalRequestContent>().Select(a => a.ToolCall).OfType<FunctionCallContent>())
+            .DistinctBy(c => c.CallId);
+        return [.. calls.Select(call =>
+        {
+            if (results.TryGetValue(call.CallId, out var result))
+            {
+                var (output, error) = ToolOutcome.Of(result);
+                return new ToolCallView(call.CallId, call.Name, call.Arguments, error is null ? "output-available" : "output-error", output, error, null);
+            }
+            return approvals.TryGetValue(call.CallId, out var approvalId)
+                ? new ToolCallView(call.CallId, call.Name, call.Arguments, "approval-requested", null, null, approvalId)
+                : new ToolCallView(call.CallId, call.Name, call.Arguments, "input-available", null, null, null);
+        })];
+    }
+}
+
+public sealed record ConversationSummary(Guid Id, string Title, DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed record ConversationDetail(Guid Id, string Title, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<MessageView> Messages);
+
+public sealed record MessageView(Guid Id, string Role, string Content, IReadOnlyList<ToolCallView> ToolCalls, DateTime CreatedAt, int? InputTokens, int? OutputTokens);
+
+/// <summary>A tool call as the AI SDK names its states: input-available, approval-requested, output-available, output-error.</summary>
+public sealed record ToolCallView(string ToolCallId, string ToolName, IDictionary<string, object?>? Input, string State, object? Output, string? ErrorText, string? ApprovalId);

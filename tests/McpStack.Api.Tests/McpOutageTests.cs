@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using McpStack.Api.Chat;
+using McpStack.Api.Conversations;
+using McpStack.Data;
+using McpStack.Testing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpStack.Api.Tests;
+
+public sealed class McpOutageStack() : StackFixture(DatabaseProvider.Sqlite)
+{
+    public ScriptedChatClient Model { get; } = new();
+
+    protected override void OverrideServices(IServiceCollection services) => services.AddSingleton(new ChatModel(Model, "scripted"));
+}
+
+/// <summary>The MCP server goes away mid-conversation: the api stays up, says so, and stores a consistent turn.</summary>
+public sealed class McpOutageTests(McpOutageStack stack) : IClassFixture<McpOutageStack>
+{
+    [Fact]
+    public async Task A_tool_call_to_a_stopped_mcp_server_is_a_tool_error_and_the_turn_is_stored()
+    {
+        stack.Model.Reset(messages => messages[^1].Role == ChatRole.Tool
+            ? [new TextContent("The task service is not answering.")]
+            : [new FunctionCallContent("call-1", "add_task", new Dictionary<string, object?> { ["title"] = "lost?" })]);
+        using var client = stack.ClientFor(Http.NewUser("olga"));
+        var healthy = await client.ChatAsync("add something"); // lists (and caches) the tools while the server is up
+        Assert.Single(healthy.OfType("tool-output-available"));
+
+        await stack.Mcp.DisposeAsync();
+
+        var turn = await client.ChatAsync("add another", healthy.ConversationId);
+        Assert.True(turn.Done);
+        Assert.Single(turn.OfType("tool-output-error"));
+        Assert.Equal("The task service is not answering.", turn.Text.Trim());
+
+        var stored = await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{turn.ConversationId}");
+        Assert.Equal(["user", "assistant", "user", "assistant"], stored!.Messages.Select(m => m.Role));
+        Assert.Equal("output-error", stored.Messages[3].ToolCalls.Single().State);
+
+        using var anonymous = stack.Api.CreateClient();
+        using var ready = await anonymous.GetAsync("/health/ready");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var report = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Unhealthy", report.GetProperty("checks").GetProperty("mcp").GetProperty("status").GetString());
+    }
+}

@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace McpStack.Testing;
+
+/// <summary>
+/// A language model stand-in: each call answers with what <see cref="Script"/> returns for the messages it was sent
+/// (text, tool calls), streamed as updates. It records every request so tests can check what the model was shown.
+/// </summary>
+public sealed class ScriptedChatClient : IChatClient
+{
+    private readonly Lock _lock = new();
+    private readonly List<IReadOnlyList<ChatMessage>> _requests = [];
+
+    /// <summary>Given the messages of a request, the contents of the answer.</summary>
+    public Func<IReadOnlyList<ChatMessage>, IList<AIContent>> Script { get; set; } = _ => [new TextContent("OK")];
+
+    /// <summary>A pause before answering, to test timeouts and disconnects.</summary>
+    public TimeSpan Delay { get; set; }
+
+    public IReadOnlyList<IReadOnlyList<ChatMessage>> Requests
+    {
+        get
+        {
+            lock (_lock) return [.. _requests];
+        }
+    }
+
+    public void Reset(Func<IReadOnlyList<ChatMessage>, IList<AIContent>> script)
+    {
+        lock (_lock) _requests.Clear();
+        Script = script;
+        Delay = TimeSpan.Zero;
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken)) updates.Add(update);
+        return updates.ToChatResponse();
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = messages.ToList();
+        lock (_lock) _requests.Add(request);
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
+        var messageId = Guid.NewGuid().ToString("N");
+        foreach (var content in Script(request))
+        {
+            // Text arrives word by word, as a real model streams it.
+            if (content is TextContent text)
+            {
+                foreach (var word in text.Text.Split(' '))
+                {
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ") { MessageId = messageId };
+                }
+            }
+            else
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, [content]) { MessageId = messageId };
+            }
+        }
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 })]) { MessageId = messageId };
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
+
+    public void Dispose()
+    {
+    }
+}
