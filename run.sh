@@ -9,6 +9,7 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/data/mcpstack.db}
 MCP_PORT=${MCP_PORT:-8001}
 API_PORT=${API_PORT:-8000}
+WEB_PORT=${WEB_PORT:-3000}
 CONFIGURATION=Release
 
 bold() { printf '\033[1m%s\033[0m\n' "$*"; }
@@ -19,10 +20,12 @@ die() { printf '\033[31mrun.sh: %s\033[0m\n' "$*" >&2; exit 1; }
 command -v dotnet >/dev/null || die ".NET SDK 10 is missing: install it from https://dot.net (Debian/Ubuntu: apt-get install dotnet-sdk-10.0)."
 dotnet --list-sdks | grep -q '^10\.' || die ".NET SDK 10 is needed; found: $(dotnet --list-sdks | tr '\n' ' ')"
 command -v curl >/dev/null || die "curl is missing (used to wait for health checks): apt-get install curl."
+command -v node >/dev/null || die "Node.js 20 or later is missing (for the web tier): https://nodejs.org or apt-get install nodejs npm."
+[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || die "Node.js 20 or later is needed; found $(node --version)."
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$MCP_PORT" "$API_PORT"; do
-  port_busy "$port" && die "port $port is already in use. Stop what uses it (e.g. 'ss -ltnp | grep :$port') or choose other ports (MCP_PORT=..., API_PORT=...)."
+for port in "$MCP_PORT" "$API_PORT" "$WEB_PORT"; do
+  port_busy "$port" && die "port $port is already in use. Stop what uses it (e.g. 'ss -ltnp | grep :$port') or choose other ports (MCP_PORT=..., API_PORT=..., WEB_PORT=...)."
 done
 
 # --- build (the first time restores NuGet packages: a minute or two)
@@ -32,8 +35,29 @@ fi
 step "Building"
 dotnet build McpStack.slnx -c "$CONFIGURATION" --nologo -v quiet >/dev/null || die "the build failed: run 'dotnet build McpStack.slnx' to see why."
 
-step "Migrating the database ($DATABASE_URL)"
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+  step "Installing the web tier's packages (first time: a minute or so)"
+  npm install --prefix web --no-audit --no-fund --loglevel=error || die "npm install failed in web/."
+  touch web/node_modules
+fi
+if [ ! -f web/.next/BUILD_ID ] || [ -n "$(find web/app web/components web/lib web/next.config.ts web/package-lock.json -newer web/.next/BUILD_ID -print -quit)" ]; then
+  step "Building the web tier (next build, a minute or so)"
+  (cd web && npm run --silent build >/dev/null) || die "the web build failed: run 'cd web && npm run build' to see why."
+fi
+
+# The web tier's session secret: kept under ./data so sessions survive a restart; set BETTER_AUTH_SECRET to choose it.
+mkdir -p data
+if [ -z "${BETTER_AUTH_SECRET:-}" ]; then
+  [ -s data/.better-auth-secret ] || (umask 077 && head -c 32 /dev/urandom | base64 > data/.better-auth-secret)
+  BETTER_AUTH_SECRET=$(cat data/.better-auth-secret)
+fi
+export BETTER_AUTH_SECRET BETTER_AUTH_URL="http://localhost:$WEB_PORT" NEXT_PUBLIC_API_URL="http://localhost:$API_PORT"
+export FRONTEND_URL="http://localhost:$WEB_PORT" BETTER_AUTH_AUDIENCE="http://localhost:$API_PORT"
+export AUTH_DATABASE_URL=${AUTH_DATABASE_URL:-file:$ROOT/data/auth.db}
+
+step "Migrating the databases ($DATABASE_URL, $AUTH_DATABASE_URL)"
 (cd src/McpStack.Mcp && dotnet "bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" migrate --Logging:LogLevel:Default=Warning) || die "the migration failed."
+(cd web && node node_modules/tsx/dist/cli.mjs scripts/migrate.ts) || die "the auth database migration failed."
 
 # --- start the tiers
 pids=()
@@ -75,10 +99,20 @@ step "Starting api on :$API_PORT"
 start api src/McpStack.Api dotnet "bin/$CONFIGURATION/net10.0/McpStack.Api.dll" --urls "http://localhost:$API_PORT"
 wait_healthy api "http://localhost:$API_PORT/health/ready"
 
+step "Starting web on :$WEB_PORT"
+start web web env NODE_ENV=production node node_modules/next/dist/bin/next start -p "$WEB_PORT"
+wait_healthy web "http://localhost:$WEB_PORT/sign-in"
+
 echo
 bold "McpStack is running"
+echo "  Web:           http://localhost:$WEB_PORT  (sign up, then Tasks and Chat)"
 echo "  API:           http://localhost:$API_PORT  (interactive docs: http://localhost:$API_PORT/docs, OpenAPI: /openapi/v1.json)"
 echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp  (needs a bearer token, see README: Connect an MCP client)"
 echo "  Database:      $DATABASE_URL"
+if grep -qs . <<<"${OPENAI_API_KEY:-}${OPENAI_BASE_URL:-}${Chat__Provider:-}"; then
+  echo "  Chat model:    configured (the api's log above names it)"
+else
+  echo "  Chat model:    none: the chat takes slash commands (/add, /list, /done, /delete, /help). Set OPENAI_API_KEY to use a model."
+fi
 echo "Press Ctrl+C to stop."
 wait

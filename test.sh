@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every McpStack test: .NET (SQLite and a throwaway PostgreSQL server), the MCP conformance suite.
+# Runs every McpStack test: .NET (SQLite and a throwaway PostgreSQL server), the MCP conformance suite,
+# the web tier's unit tests and the browser tests against all three tiers.
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -17,15 +18,22 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ -z "${PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   die "PostgreSQL server binaries are missing (the tests start a throwaway server): apt-get install postgresql (or set PG_BIN)."
 fi
+CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+[ -x "$CHROMIUM_PATH" ] || die "Chromium is missing (the browser tests drive it): apt-get install chromium (or set CHROMIUM_PATH)."
+export CHROMIUM_PATH
 
 results=artifacts/test-results
 rm -rf "$results" && mkdir -p "$results"
 
-say "Installing the MCP conformance suite (npm ci in tests/conformance)"
+say "Installing the MCP conformance suite (npm ci in tests/conformance) and the web tier's packages (npm ci in web)"
 npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/conformance."
+# npm install, not npm ci: the lockfile honours exact versions but was made where the registry serves only this
+# platform's optional native packages (Next's SWC, Tailwind's oxide), and npm ci refuses a lockfile without the others.
+npm install --prefix web --no-audit --no-fund --loglevel=error || die "npm install failed in web."
 
-say "Building"
-dotnet build McpStack.slnx -c Release -warnaserror --nologo -v quiet || die "the build failed."
+say "Building (.NET with warnings as errors; web with next build, which type-checks)"
+dotnet build McpStack.slnx -c Release -warnaserror --nologo -v quiet || die "the .NET build failed."
+(cd web && npm run --silent build >"../$results/web-build.log" 2>&1) || { cat "$results/web-build.log"; die "the web build failed."; }
 
 say ".NET tests (SQLite, PostgreSQL, MCP over HTTP, MCP conformance)"
 dotnet_status=0
@@ -35,7 +43,15 @@ for project in tests/*.Tests/*.Tests.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || dotnet_status=1
 done
 
-# --- summary from the TRX reports
+say "Web unit tests (vitest)"
+(cd web && npx --no-install vitest run 2>&1) | tee "$results/web-unit.log"
+web_unit_status=${PIPESTATUS[0]}
+
+say "Browser tests (web + api + mcp on SQLite, Chromium via playwright-core)"
+(cd web && node --test --test-concurrency=1 e2e/ 2>&1) | tee "$results/e2e.log" | grep -v '^    \[' 
+e2e_status=${PIPESTATUS[0]}
+
+# --- summary from the TRX reports and the web runners' closing lines
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -44,7 +60,14 @@ for trx in "$results"/*.trx; do
   t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
-if [ "$dotnet_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+vp=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$results/web-unit.log" | tail -1)
+vf=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$results/web-unit.log" | tail -1)
+ep=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$results/e2e.log" | tail -1)
+ef=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$results/e2e.log" | tail -1)
+passed=$((passed + ${vp:-0} + ${ep:-0})); failed=$((failed + ${vf:-0} + ${ef:-0}))
+for status in "$dotnet_status" "$web_unit_status" "$e2e_status"; do
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+done
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

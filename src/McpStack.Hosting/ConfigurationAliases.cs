@@ -16,7 +16,8 @@ public static class ConfigurationAliases
     {
         var data = values.Where(v => !string.IsNullOrWhiteSpace(v.Value)).Select(v => new KeyValuePair<string, string?>(v.Key, v.Value!.Trim()));
         var source = new MemoryConfigurationSource { InitialData = data };
-        var index = configuration.Sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
+        // The unprefixed environment source comes after the appsettings files (the ASPNETCORE_-prefixed one comes before them).
+        var index = configuration.Sources.ToList().FindLastIndex(s => s is EnvironmentVariablesConfigurationSource { Prefix: null or "" });
         if (index < 0) configuration.Sources.Add(source);
         else configuration.Sources.Insert(index, source);
     }

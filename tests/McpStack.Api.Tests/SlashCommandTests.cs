@@ -71,6 +71,13 @@ public sealed class SlashCommandTests(SqliteStack stack) : IClassFixture<SqliteS
     }
 
     [Fact]
+    public async Task Says_that_no_model_is_configured()
+    {
+        using var client = stack.ClientFor(Http.NewUser("ned"));
+        Assert.Equal(new ChatModelInfo(false, "none"), await client.GetFromJsonAsync<ChatModelInfo>("/api/chat/model"));
+    }
+
+    [Fact]
     public async Task Help_lists_the_commands()
     {
         using var erin = stack.ClientFor(Http.NewUser("erin"));

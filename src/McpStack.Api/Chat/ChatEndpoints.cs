@@ -17,6 +17,10 @@ public static class ChatEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .WithSummary("One chat turn, streamed as the AI SDK UI message stream (server-sent events).")
             .WithDescription("Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }.");
+        app.MapGet("/api/chat/model", (ChatModel model) => TypedResults.Ok(new ChatModelInfo(model.Client is not null, model.Description)))
+            .WithTags("Chat")
+            .RequireAuthorization()
+            .WithSummary("Whether a language model is configured; without one the chat takes slash commands only.");
         return app;
     }
 
@@ -30,3 +34,5 @@ public static class ChatEndpoints
         return services;
     }
 }
+
+public sealed record ChatModelInfo(bool Configured, string Description);

@@ -1,0 +1,7 @@
+import { ChatView } from "@/components/ChatView";
+
+export const metadata = { title: "Chat · McpStack" };
+
+export default function ChatPage() {
+  return <ChatView />;
+}

@@ -1,0 +1,7 @@
+import { TasksView } from "@/components/TasksView";
+
+export const metadata = { title: "Tasks · McpStack" };
+
+export default function TasksPage() {
+  return <TasksView />;
+}

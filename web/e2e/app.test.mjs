@@ -1,0 +1,132 @@
+// Browser tests against the real tiers (web + api + mcp on SQLite, no model key).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { launchBrowser, snapshot, step, waitForCount } from "./browser.mjs";
+import { startStack } from "./stack.mjs";
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function signUp(name) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[${name} page error] ${error.stack}`));
+  page.on("console", (message) => message.type() === "error" && console.error(`[${name} console] ${message.text()}`));
+  const email = `${name}-${Date.now()}@example.test`;
+  await step(page, `${name}-sign-up`, async () => {
+    await page.goto(`${stack.webUrl}/sign-up`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL("**/tasks");
+    await page.getByText("No tasks yet").waitFor();
+  });
+  return { context, page, email };
+}
+
+describe("McpStack in a browser", { timeout: 180_000 }, () => {
+  let alice;
+
+  test("protected pages send a stranger to sign-in", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let jsBytes = 0;
+    page.on("response", async (response) => {
+      if (response.url().endsWith(".js")) jsBytes += (await response.body().catch(() => Buffer.alloc(0))).length;
+    });
+    await step(page, "redirect-to-sign-in", async () => {
+      await page.goto(`${stack.webUrl}/tasks`);
+      await page.waitForURL("**/sign-in");
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    });
+    console.log(`First page load (/sign-in): ${(jsBytes / 1024).toFixed(0)} KiB of JavaScript (uncompressed). Screenshot: ${await snapshot(page, "sign-in")}`);
+    await context.close();
+  });
+
+  test("a user adds, completes, edits and deletes tasks", async () => {
+    alice = await signUp("alice");
+    const { page } = alice;
+    await step(page, "tasks-add", async () => {
+      for (const title of ["Buy milk", "Call mum"]) {
+        await page.getByLabel("New task").fill(title);
+        await page.getByRole("button", { name: "Add" }).click();
+        await page.getByTestId("task-row").filter({ hasText: title }).waitFor();
+      }
+    });
+    await step(page, "tasks-complete", async () => {
+      await page.getByLabel("Mark “Buy milk” as done").check();
+      await page.getByRole("button", { name: "completed", exact: true }).click();
+      await page.getByTestId("task-row").filter({ hasText: "Buy milk" }).waitFor();
+      await waitForCount(page.getByTestId("task-row"), 1);
+      await page.getByRole("button", { name: "pending", exact: true }).click();
+      await page.getByTestId("task-row").filter({ hasText: "Call mum" }).waitFor();
+      await waitForCount(page.getByTestId("task-row"), 1);
+      await page.getByRole("button", { name: "all", exact: true }).click();
+    });
+    await step(page, "tasks-edit", async () => {
+      await page.getByRole("button", { name: "Edit “Call mum”" }).click();
+      await page.getByLabel("Title").fill("Call mum tonight");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByTestId("task-row").filter({ hasText: "Call mum tonight" }).waitFor();
+    });
+    await step(page, "tasks-delete", async () => {
+      await page.getByRole("button", { name: "Delete “Buy milk”" }).click();
+      await page.getByTestId("task-row").filter({ hasText: "Buy milk" }).waitFor({ state: "detached" });
+      await page.reload();
+      await page.getByTestId("task-row").filter({ hasText: "Call mum tonight" }).waitFor();
+      await waitForCount(page.getByTestId("task-row"), 1);
+    });
+    console.log(`Screenshot: ${await snapshot(page, "tasks")}`);
+  });
+
+  test("the chat's /add adds a task the task list shows", async () => {
+    const { page } = alice;
+    await step(page, "chat-add", async () => {
+      await page.getByRole("link", { name: "Chat" }).click();
+      await page.getByTestId("slash-hint").waitFor();
+      await page.getByLabel("Message").fill("/add Water the plants");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByText("Added “Water the plants”.").waitFor();
+      await page.getByTestId("tool-card").filter({ hasText: "add_task" }).waitFor();
+      await page.getByLabel("Message").fill("/list");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByText("1. [ ] Call mum tonight\n2. [ ] Water the plants").waitFor();
+      await page.getByTestId("conversation-list").getByText("/add Water the plants").waitFor();
+    });
+    console.log(`Screenshot: ${await snapshot(page, "chat")}`);
+    await step(page, "chat-to-tasks", async () => {
+      await page.getByRole("link", { name: "Tasks" }).click();
+      await page.getByTestId("task-row").filter({ hasText: "Water the plants" }).waitFor();
+    });
+  });
+
+  test("another user sees none of the first user's tasks or conversations", async () => {
+    const bob = await signUp("bob");
+    const { page } = bob;
+    await step(page, "isolation", async () => {
+      await waitForCount(page.getByTestId("task-row"), 0);
+      await page.getByRole("link", { name: "Chat" }).click();
+      await page.getByText("No conversations yet.").waitFor();
+      assert.equal(await page.getByText("Water the plants").count(), 0);
+    });
+    await step(page, "sign-out", async () => {
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL("**/sign-in");
+      await page.goto(`${stack.webUrl}/chat`);
+      await page.waitForURL("**/sign-in");
+    });
+    await bob.context.close();
+    await alice.context.close();
+  });
+});

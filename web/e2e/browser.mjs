@@ -1,0 +1,46 @@
+// Debian's Chromium driven by playwright-core: no browser download (`npx playwright install` is not used).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "artifacts", "e2e");
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+}
+
+/** Runs a step; on failure saves a screenshot of the page (its path is printed) and fails with the cause. */
+export async function step(page, name, action) {
+  try {
+    return await action();
+  } catch (error) {
+    mkdirSync(artifacts, { recursive: true });
+    const file = path.join(artifacts, `${name.replace(/[^a-z0-9-]+/gi, "-")}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.error(`Screenshot of the failed step "${name}": ${file}`);
+    throw error;
+  }
+}
+
+/** Saves a picture of a page as it looks, for people to check. */
+export async function snapshot(page, name) {
+  mkdirSync(path.join(artifacts, "pages"), { recursive: true });
+  const file = path.join(artifacts, "pages", `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Waits until the locator matches exactly `count` elements (lists re-render as they load). */
+export async function waitForCount(locator, count, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let seen = await locator.count();
+  while (seen !== count && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    seen = await locator.count();
+  }
+  if (seen !== count) throw new Error(`Expected ${count} elements, found ${seen}.`);
+}

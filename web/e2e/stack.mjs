@@ -1,0 +1,118 @@
+// Starts the real tiers for the browser tests: mcp and api (the Release builds) and web (`next start`), each on a
+// free port on 127.0.0.1, on throwaway SQLite files, with no model configured. Stops them all afterwards.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(web, "..");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(name, command, args, options) {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  const keep = (chunk) => {
+    for (const line of chunk.toString().split("\n")) if (line) log.push(`[${name}] ${line}`);
+    if (log.length > 400) log.splice(0, log.length - 400);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  return { name, child, log };
+}
+
+function exited(proc) {
+  return new Promise((resolve) => {
+    if (proc.child.exitCode !== null) resolve(proc.child.exitCode);
+    else proc.child.once("exit", resolve);
+  });
+}
+
+async function once(name, command, args, options) {
+  const proc = run(name, command, args, options);
+  const code = await exited(proc);
+  if (code !== 0) throw new Error(`${name} failed (${code}):\n${proc.log.join("\n")}`);
+}
+
+async function waitFor(proc, url, seconds = 90) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited during start-up:\n${proc.log.join("\n")}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${proc.name} was not ready at ${url} within ${seconds} s:\n${proc.log.join("\n")}`);
+}
+
+export async function startStack() {
+  const [mcpPort, apiPort, webPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(path.join(tmpdir(), "mcpstack-e2e-"));
+  const mcpUrl = `http://127.0.0.1:${mcpPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const dotnetEnv = {
+    ...process.env,
+    ASPNETCORE_ENVIRONMENT: "Development",
+    DATABASE_URL: `sqlite:///${dataDir}/mcpstack.db`,
+    Logging__LogLevel__Default: "Warning",
+    OPENAI_API_KEY: "",
+    OPENAI_BASE_URL: "",
+  };
+  const webEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_PUBLIC_API_URL: apiUrl,
+    BETTER_AUTH_URL: webUrl,
+    BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
+    AUTH_DATABASE_URL: `file:${dataDir}/auth.db`,
+    AUTH_RATE_LIMIT: "off",
+  };
+  const dll = (project) => path.join(root, "src", project, "bin", "Release", "net10.0", `${project}.dll`);
+
+  await once("migrate", "dotnet", [dll("McpStack.Mcp"), "migrate"], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
+  await once("auth-migrate", process.execPath, [path.join(web, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/migrate.ts"], { cwd: web, env: webEnv });
+
+  const processes = [];
+  const stop = async () => {
+    for (const p of processes) p.child.kill("SIGTERM");
+    await Promise.all(processes.map(exited));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const mcp = run("mcp", "dotnet", [dll("McpStack.Mcp"), "--urls", mcpUrl, `--Mcp:ResourceUrl=${mcpUrl}/mcp`,
+      `--Auth:Issuers:0:Issuer=${apiUrl}`, `--Auth:Issuers:0:JwksUrl=${apiUrl}/.well-known/jwks.json`], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
+    processes.push(mcp);
+    const api = run("api", "dotnet", [dll("McpStack.Api"), "--urls", apiUrl], {
+      cwd: path.join(root, "src", "McpStack.Api"),
+      env: { ...dotnetEnv, MCP_SERVER_URL: `${mcpUrl}/mcp`, API_URL: apiUrl, BETTER_AUTH_URL: webUrl, BETTER_AUTH_AUDIENCE: apiUrl, FRONTEND_URL: webUrl },
+    });
+    processes.push(api);
+    const next = run("web", process.execPath, [path.join(web, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(webPort)], { cwd: web, env: webEnv });
+    processes.push(next);
+    await waitFor(mcp, `${mcpUrl}/health`);
+    await waitFor(next, `${webUrl}/sign-in`);
+    await waitFor(api, `${apiUrl}/health/ready`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { webUrl, apiUrl, mcpUrl, logs: () => processes.flatMap((p) => p.log), stop };
+}
