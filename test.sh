@@ -44,7 +44,7 @@ for project in tests/*.Tests/*.Tests.csproj; do
 done
 
 say "Web unit tests (vitest)"
-(cd web && npx --no-install vitest run 2>&1) | tee "$results/web-unit.log"
+(cd web && NO_COLOR=1 npx --no-install vitest run 2>&1) | sed 's/\x1b\[[0-9;]*m//g' | tee "$results/web-unit.log"
 web_unit_status=${PIPESTATUS[0]}
 
 say "Browser tests (web + api + mcp on SQLite, Chromium via playwright-core)"
