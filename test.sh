@@ -30,10 +30,11 @@ npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error || die "
 # npm install, not npm ci: the lockfile honours exact versions but was made where the registry serves only this
 # platform's optional native packages (Next's SWC, Tailwind's oxide), and npm ci refuses a lockfile without the others.
 npm install --prefix web --no-audit --no-fund --loglevel=error || die "npm install failed in web."
+npm ci --prefix deploy --no-audit --no-fund --loglevel=error || die "npm ci failed in deploy."
 
-say "Building (.NET with warnings as errors; web with next build, which type-checks)"
+say "Building (.NET with warnings as errors; web as its image runs it: standalone next build, which type-checks)"
 dotnet build McpStack.slnx -c Release -warnaserror --nologo -v quiet || die "the .NET build failed."
-(cd web && npm run --silent build >"../$results/web-build.log" 2>&1) || { cat "$results/web-build.log"; die "the web build failed."; }
+(cd web && npm run --silent build:image >"../$results/web-build.log" 2>&1) || { cat "$results/web-build.log"; die "the web build failed."; }
 
 say ".NET tests (SQLite, PostgreSQL, MCP over HTTP, MCP conformance)"
 dotnet_status=0
@@ -51,6 +52,10 @@ say "Browser tests (web + api + mcp on SQLite, Chromium via playwright-core)"
 (cd web && node --test --test-concurrency=1 e2e/ 2>&1) | tee "$results/e2e.log" | grep -v '^    \[' 
 e2e_status=${PIPESTATUS[0]}
 
+say "Deployment checks (Kubernetes schemas, compose structure, image build steps)"
+(cd deploy && node --test --test-concurrency=1 tests/ 2>&1) | tee "$results/deploy.log" | grep -E '^(not )?ok |^# (pass|fail)'
+deploy_status=${PIPESTATUS[0]}
+
 # --- summary from the TRX reports and the web runners' closing lines
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
@@ -62,10 +67,10 @@ for trx in "$results"/*.trx; do
 done
 vp=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$results/web-unit.log" | tail -1)
 vf=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$results/web-unit.log" | tail -1)
-ep=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$results/e2e.log" | tail -1)
-ef=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$results/e2e.log" | tail -1)
+ep=$(awk '/^# pass [0-9]+$/ { s += $3 } END { print s + 0 }' "$results/e2e.log" "$results/deploy.log")
+ef=$(awk '/^# fail [0-9]+$/ { s += $3 } END { print s + 0 }' "$results/e2e.log" "$results/deploy.log")
 passed=$((passed + ${vp:-0} + ${ep:-0})); failed=$((failed + ${vf:-0} + ${ef:-0}))
-for status in "$dotnet_status" "$web_unit_status" "$e2e_status"; do
+for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$deploy_status"; do
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 done
 

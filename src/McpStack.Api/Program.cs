@@ -1,6 +1,11 @@
 using McpStack.Api;
 using McpStack.Data;
 
+if (args.Contains("healthcheck"))
+{
+    return await McpStack.Hosting.HealthProbe.RunAsync();
+}
+
 var app = ApiApp.Build(args);
 
 // `dotnet run --project src/McpStack.Api -- migrate` applies the migrations and exits.

@@ -1,6 +1,11 @@
 using McpStack.Data;
 using McpStack.Mcp;
 
+if (args.Contains("healthcheck"))
+{
+    return await McpStack.Hosting.HealthProbe.RunAsync();
+}
+
 var app = McpServerApp.Build(args);
 
 // `dotnet run --project src/McpStack.Mcp -- migrate` applies the migrations and exits.

@@ -1,5 +1,6 @@
-// Starts the real tiers for the browser tests: mcp and api (the Release builds) and web (`next start`), each on a
-// free port on 127.0.0.1, on throwaway SQLite files, with no model configured. Stops them all afterwards.
+// Starts the real tiers for the browser tests: mcp and api (the Release builds) and web (the standalone server the
+// Docker image runs, from `npm run build:image`), each on a free port on 127.0.0.1, on throwaway SQLite files, with no
+// model configured. Stops them all afterwards.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -88,7 +89,8 @@ export async function startStack() {
   const dll = (project) => path.join(root, "src", project, "bin", "Release", "net10.0", `${project}.dll`);
 
   await once("migrate", "dotnet", [dll("McpStack.Mcp"), "migrate"], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
-  await once("auth-migrate", process.execPath, [path.join(web, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/migrate.ts"], { cwd: web, env: webEnv });
+  const standalone = path.join(web, ".next", "standalone");
+  await once("auth-migrate", process.execPath, ["migrate.mjs"], { cwd: standalone, env: webEnv });
 
   const processes = [];
   const stop = async () => {
@@ -105,7 +107,7 @@ export async function startStack() {
       env: { ...dotnetEnv, MCP_SERVER_URL: `${mcpUrl}/mcp`, API_URL: apiUrl, BETTER_AUTH_URL: webUrl, BETTER_AUTH_AUDIENCE: apiUrl, FRONTEND_URL: webUrl },
     });
     processes.push(api);
-    const next = run("web", process.execPath, [path.join(web, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(webPort)], { cwd: web, env: webEnv });
+    const next = run("web", process.execPath, ["server.js"], { cwd: standalone, env: { ...webEnv, HOSTNAME: "127.0.0.1", PORT: String(webPort) } });
     processes.push(next);
     await waitFor(mcp, `${mcpUrl}/health`);
     await waitFor(next, `${webUrl}/sign-in`);
