@@ -195,6 +195,18 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_migrated_sqlite_database_uses_write_ahead_logging()
+    {
+        if (provider != DatabaseProvider.Sqlite) return;
+        var (services, _, db) = As("alice");
+        await using var _ = services;
+        await db.Database.OpenConnectionAsync();
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Deleting_conversations_deletes_their_messages()
     {
         var (services, _, db) = As("alice");

@@ -28,8 +28,9 @@ public sealed class TaskService(AppDbContext db)
             TaskStatusFilter.Completed => query.Where(t => t.Completed),
             _ => query,
         };
-        var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        // A first page that is not full already tells the total: the count query is needed only past it.
+        var total = skip == 0 && items.Count < take ? items.Count : await query.CountAsync(cancellationToken);
         return new TaskPage(items, total, take, skip);
     }
 

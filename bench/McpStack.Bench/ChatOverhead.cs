@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using McpStack.Api.Chat;
+using McpStack.Data;
+using McpStack.Testing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpStack.Bench;
+
+public sealed record ChatFigures(double MedianMs, double P95Ms, double NoToolMedianMs, double McpRequestsPerTurn, int Turns);
+
+/// <summary>
+/// The time the api adds to a chat turn: an instant scripted model (one tool call, then the answer) behind the real
+/// api and MCP server on loopback, measured from the request to the stream's end; and the HTTP requests to mcp a turn makes.
+/// </summary>
+public static class ChatOverhead
+{
+    public static async Task<ChatFigures> MeasureAsync(int turns)
+    {
+        await using var issuer = await TestIssuer.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var mcpUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var mcp = await McpServerHost.StartAsync(database, [(apiUrl, apiUrl + "/.well-known/jwks.json")], mcpUrl);
+        var model = new ScriptedChatClient();
+        await using var api = await ApiHost.StartAsync(database, issuer, apiUrl, mcp.ResourceUrl, ["--RateLimits:ChatTurnsPerMinute=10000"],
+            services => services.AddSingleton(new ChatModel(model, "instant")));
+
+        var mcpRequests = 0;
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>
+        {
+            if (listener.Name == "Microsoft.AspNetCore")
+            {
+                listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
+                {
+                    if (e.Key == "Microsoft.AspNetCore.Hosting.BeginRequest" && e.Value?.GetType().GetProperty("httpContext")?.GetValue(e.Value) is Microsoft.AspNetCore.Http.HttpContext context
+                        && context.Request.Path.StartsWithSegments("/mcp"))
+                    {
+                        Interlocked.Increment(ref mcpRequests);
+                    }
+                }));
+            }
+        }));
+
+        using var client = api.CreateClient(issuer.CreateToken("bench", api.Audience, lifetime: TimeSpan.FromHours(1)));
+        async Task<double> TurnAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await client.PostAsJsonAsync("/api/chat", new { message = "what is on my list?" });
+            var body = await response.Content.ReadAsStringAsync();
+            if (!body.Contains("[DONE]", StringComparison.Ordinal)) throw new InvalidOperationException("The turn did not finish: " + body);
+            return clock.Elapsed.TotalMilliseconds;
+        }
+
+        model.Reset(messages => messages[^1].Role == ChatRole.Tool
+            ? [new TextContent("You have nothing to do.")]
+            : [new FunctionCallContent("call-" + Guid.NewGuid().ToString("N")[..8], "list_tasks", new Dictionary<string, object?> { ["limit"] = 5 })]);
+        for (var i = 0; i < 20; i++) await TurnAsync(); // warm-up: JIT, connection pools, the tool list
+        Volatile.Write(ref mcpRequests, 0);
+        var withTool = new List<double>();
+        for (var i = 0; i < turns; i++) withTool.Add(await TurnAsync());
+        var requestsPerTurn = Volatile.Read(ref mcpRequests) / (double)turns;
+
+        model.Reset(_ => [new TextContent("Hello.")]);
+        var noTool = new List<double>();
+        for (var i = 0; i < turns; i++) noTool.Add(await TurnAsync());
+
+        return new ChatFigures(Percentile(withTool, 0.5), Percentile(withTool, 0.95), Percentile(noTool, 0.5), requestsPerTurn, turns);
+    }
+
+    public static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+
+    private sealed class Observer<T>(Action<T> onNext) : IObserver<T>
+    {
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+        public void OnNext(T value) => onNext(value);
+    }
+}

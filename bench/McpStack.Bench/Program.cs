@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using McpStack.Bench;
+using McpStack.Data;
+using McpStack.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
+
+// `raw <port> <body file>`: the ceiling server, the same answer as list_tasks without MCP, auth or a database.
+if (args is ["raw", var ceilingPort, var bodyFile])
+{
+    var body = await File.ReadAllBytesAsync(bodyFile);
+    var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    var raw = builder.Build();
+    raw.Urls.Add($"http://127.0.0.1:{ceilingPort}");
+    raw.MapPost("/mcp", async (Microsoft.AspNetCore.Http.HttpContext context) =>
+    {
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.Body.WriteAsync(body);
+    });
+    raw.MapGet("/health", () => "ok");
+    await raw.RunAsync();
+    return 0;
+}
+
+var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration", "10"), CultureInfo.InvariantCulture));
+int[] concurrency = [.. Option("--concurrency", "1,8,32,128").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
+var providers = Option("--databases", "sqlite,postgres").Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true)).ToList();
+var chatTurns = int.Parse(Option("--chat-turns", "200"), CultureInfo.InvariantCulture);
+var output = Option("--out", Path.Combine(RepoPaths.Root, "artifacts", "bench", "results.md"));
+var script = Path.Combine(RepoPaths.Root, "bench", "wrk-post.lua");
+var mcpDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Mcp", "bin", "Release", "net10.0", "McpStack.Mcp.dll");
+var apiDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Api", "bin", "Release", "net10.0", "McpStack.Api.dll");
+
+const string ListBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{"limit":50}}}""";
+const string ToolsListBody = """{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}""";
+const string HealthToolBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"health","arguments":{}}}""";
+const string AddBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":{"title":"bench task"}}}""";
+
+var report = new StringBuilder();
+var breakdown = new StringBuilder("| layer | database | connections | requests/s | p50 ms | server CPU ms per request | errors |\n|---|---|---|---|---|---|---|\n");
+report.AppendLine(CultureInfo.InvariantCulture, $"## Figures of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({Environment.ProcessorCount} cores, {duration.TotalSeconds:0} s per run, wrk on loopback)");
+report.AppendLine();
+report.AppendLine("| scenario | database | connections | requests/s | p50 ms | p99 ms | max ms | errors | server CPU % | server RSS MiB |");
+report.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+var starts = new List<string>();
+string? listAnswer = null;
+var ceilings = new Dictionary<int, double>();
+var mcpList = new Dictionary<(DatabaseProvider, int), double>();
+
+await using var issuer = await TestIssuer.StartAsync();
+foreach (var provider in providers)
+{
+    await using var database = await TestDatabase.CreateAsync(provider);
+    var port = FreePort.Next();
+    var baseUrl = $"http://127.0.0.1:{port}";
+    var env = new Dictionary<string, string>
+    {
+        ["ASPNETCORE_URLS"] = baseUrl,
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DATABASE_URL"] = database.Url,
+        ["Mcp__ResourceUrl"] = baseUrl + "/mcp",
+        ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
+        ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
+        ["Auth__RequireHttpsMetadata"] = "false",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+    await using var server = await ServerProcess.StartAsync(mcpDll, baseUrl + "/health", env);
+    await Task.Delay(1000);
+    starts.Add($"| mcp ({provider}) | {server.StartTime.TotalMilliseconds:0} ms | {server.RssKiB() / 1024.0:0.0} MiB |");
+    var token = issuer.CreateToken("bench", baseUrl + "/mcp", lifetime: TimeSpan.FromHours(2));
+
+    // 50 tasks for list_tasks to return, added through the protocol.
+    var transport = new HttpClientTransport(new HttpClientTransportOptions
+    {
+        Endpoint = new Uri(baseUrl + "/mcp"),
+        TransportMode = HttpTransportMode.StreamableHttp,
+        AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
+    });
+    await using (var mcp = await McpClient.CreateAsync(transport))
+    {
+        for (var i = 1; i <= 50; i++) await mcp.CallToolAsync("add_task", new Dictionary<string, object?> { ["title"] = $"Seeded task {i}" });
+    }
+    if (listAnswer is null)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/mcp") { Content = new StringContent(ListBody, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        listAnswer = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
+    }
+
+    // Warm-up: tiered JIT and connection pools settle before anything is measured.
+    foreach (var body in new[] { ListBody, ToolsListBody, HealthToolBody })
+    {
+        await Wrk.RunAsync(baseUrl + "/mcp", body, token, 8, TimeSpan.FromSeconds(3), script);
+    }
+
+    // Where the time goes: the same server, peeling layers off (one concurrency level).
+    var layers = concurrency.Contains(32) ? 32 : concurrency[^1];
+    foreach (var (layer, url, body, bearer) in new[]
+             {
+                 ("GET /health (pipeline only)", baseUrl + "/health", "", (string?)null),
+                 ("tools/list (auth + MCP)", baseUrl + "/mcp", ToolsListBody, token),
+                 ("tools/call health (+ tool, DB ping)", baseUrl + "/mcp", HealthToolBody, token),
+                 ("tools/call list_tasks (+ EF Core query)", baseUrl + "/mcp", ListBody, token),
+             })
+    {
+        var cpuBefore = server.CpuTime();
+        var result = await Wrk.RunAsync(url, body, bearer, layers, duration, body.Length == 0 ? Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua") : script);
+        var cpuMsPerRequest = (server.CpuTime() - cpuBefore).TotalMilliseconds / Math.Max(1, result.Requests);
+        breakdown.AppendLine(CultureInfo.InvariantCulture, $"| {layer} | {provider} | {layers} | {result.RequestsPerSecond:0} | {result.P50Ms:0.00} | {cpuMsPerRequest:0.000} | {result.Errors} |");
+        Console.WriteLine($"layer {layer} {provider}: {result.RequestsPerSecond:0} req/s, {cpuMsPerRequest:0.000} ms CPU/request");
+    }
+
+    foreach (var (name, body) in new[] { ("list_tasks (50)", ListBody), ("add_task", AddBody) })
+    {
+        foreach (var connections in concurrency)
+        {
+            var result = await Measure(server, baseUrl + "/mcp", body, token, connections);
+            if (name.StartsWith("list", StringComparison.Ordinal)) mcpList[(provider, connections)] = result.RequestsPerSecond;
+        }
+
+        async Task<LoadResult> Measure(ServerProcess target, string url, string requestBody, string? bearer, int connections)
+        {
+            var cpuBefore = target.CpuTime();
+            var result = await Wrk.RunAsync(url, requestBody, bearer, connections, duration, script);
+            var cpu = (target.CpuTime() - cpuBefore).TotalSeconds / duration.TotalSeconds * 100;
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| mcp {name} | {provider} | {connections} | {result.RequestsPerSecond:0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.0} | {result.Errors} | {cpu:0} | {target.RssKiB() / 1024.0:0} |");
+            Console.WriteLine($"mcp {name} {provider} c={connections}: {result.RequestsPerSecond:0} req/s, p99 {result.P99Ms:0.00} ms, errors {result.Errors}");
+            return result;
+        }
+    }
+    starts.Add($"| mcp ({provider}) after the load | | {server.RssKiB() / 1024.0:0.0} MiB (peak {server.PeakRssKiB() / 1024.0:0.0} MiB) |");
+}
+
+// The ceiling: the same answer from bare Kestrel.
+var bodyPath = Path.GetTempFileName();
+await File.WriteAllTextAsync(bodyPath, listAnswer ?? throw new InvalidOperationException("No list_tasks answer was captured."));
+var rawPort = FreePort.Next();
+var benchDll = typeof(Wrk).Assembly.Location;
+await using (var raw = await ServerProcess.StartAsync(benchDll, $"http://127.0.0.1:{rawPort}/health", new Dictionary<string, string>(), "raw", rawPort.ToString(CultureInfo.InvariantCulture), bodyPath))
+{
+    await Wrk.RunAsync($"http://127.0.0.1:{rawPort}/mcp", ListBody, null, 8, TimeSpan.FromSeconds(3), script);
+    foreach (var connections in concurrency)
+    {
+        var cpuBefore = raw.CpuTime();
+        var result = await Wrk.RunAsync($"http://127.0.0.1:{rawPort}/mcp", ListBody, null, connections, duration, script);
+        var cpu = (raw.CpuTime() - cpuBefore).TotalSeconds / duration.TotalSeconds * 100;
+        ceilings[connections] = result.RequestsPerSecond;
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"| raw Kestrel, same answer | — | {connections} | {result.RequestsPerSecond:0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.0} | {result.Errors} | {cpu:0} | {raw.RssKiB() / 1024.0:0} |");
+        Console.WriteLine($"raw c={connections}: {result.RequestsPerSecond:0} req/s");
+    }
+}
+File.Delete(bodyPath);
+
+report.AppendLine();
+report.AppendLine("**list_tasks as a fraction of the raw ceiling** (same answer, same connections):");
+report.AppendLine();
+report.AppendLine("| database | " + string.Join(" | ", concurrency.Select(c => $"c={c}")) + " |");
+report.AppendLine("|---|" + string.Concat(concurrency.Select(_ => "---|")));
+foreach (var provider in providers)
+{
+    report.AppendLine($"| {provider} | " + string.Join(" | ", concurrency.Select(c => (mcpList[(provider, c)] / ceilings[c]).ToString("P0", CultureInfo.InvariantCulture))) + " |");
+}
+
+report.AppendLine();
+report.AppendLine("**Where the time goes** (the MCP server, one layer added per row):");
+report.AppendLine();
+report.Append(breakdown);
+
+// Start time of the api (Release), for comparison with the MCP server's above.
+var apiPort = FreePort.Next();
+await using (var apiDb = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite))
+await using (var api = await ServerProcess.StartAsync(apiDll, $"http://127.0.0.1:{apiPort}/health",
+                 new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{apiPort}", ["ASPNETCORE_ENVIRONMENT"] = "Development", ["DATABASE_URL"] = apiDb.Url, ["Logging__LogLevel__Default"] = "Warning" }))
+{
+    await Task.Delay(1000);
+    starts.Add($"| api (SQLite) | {api.StartTime.TotalMilliseconds:0} ms | {api.RssKiB() / 1024.0:0.0} MiB |");
+}
+
+var chat = await ChatOverhead.MeasureAsync(chatTurns);
+report.AppendLine();
+report.AppendLine("| start-up (Release, to the first healthy probe) | time | RSS |");
+report.AppendLine("|---|---|---|");
+foreach (var line in starts) report.AppendLine(line);
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"**Chat turn with an instant model** ({chat.Turns} turns, api + mcp on loopback, SQLite): one tool call — median {chat.MedianMs:0.00} ms, p95 {chat.P95Ms:0.00} ms; no tool call — median {chat.NoToolMedianMs:0.00} ms; HTTP requests to mcp per turn with one tool call: {chat.McpRequestsPerTurn:0.##}.");
+
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+await File.WriteAllTextAsync(output, report.ToString());
+Console.WriteLine();
+Console.WriteLine(report);
+Console.WriteLine($"Written to {output}");
+return 0;
+
+string Option(string name, string fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark set (about 6 minutes on 2 cores) and writes a markdown table to artifacts/bench/results.md.
+# Needs wrk (apt-get install wrk) and, for the PostgreSQL rows, the PostgreSQL server binaries. Loopback only.
+# Options are passed on: --duration 10 --concurrency 1,8,32,128 --databases sqlite,postgres --chat-turns 200 --out FILE
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install wrk" >&2; exit 2; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build McpStack.slnx -c Release --nologo -v quiet
+exec dotnet bench/McpStack.Bench/bin/Release/net10.0/McpStack.Bench.dll "$@"

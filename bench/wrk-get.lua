@@ -1,0 +1,2 @@
+-- wrk script: a plain GET (the health probe), for the pipeline-only layer.
+wrk.method = "GET"
