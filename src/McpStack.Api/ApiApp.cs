@@ -46,6 +46,7 @@ public static class ApiApp
             ? "none: the chat answers slash commands only (/help). Set OPENAI_API_KEY or Chat:Provider to use a model"
             : app.Services.GetRequiredService<ChatModel>().Description);
         app.UseMcpStackErrorHandling();
+        app.UseMcpStackSecurityHeaders();
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -55,6 +55,7 @@ public static class McpServerApp
 
         var app = builder.Build();
         app.UseMcpStackErrorHandling();
+        app.UseMcpStackSecurityHeaders();
 
         var allowedOrigins = new HashSet<string>(endpoint.AllowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase)
         {
