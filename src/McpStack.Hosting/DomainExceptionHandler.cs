@@ -5,9 +5,13 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace McpStack.Hosting;
 
-/// <summary>Turns the domain's errors into RFC 7807 problem details: 400 with field messages, 404, 409.</summary>
+/// <summary>Turns the domain's errors into RFC 7807 problem details: 400 with field messages, 404, 409, and 503 when the database is down.</summary>
 public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
+    /// <summary>A failure to reach the database (as opposed to a bug): the provider's own exception, maybe wrapped by EF Core.</summary>
+    public static bool IsDatabaseUnavailable(Exception exception) =>
+        exception is System.Data.Common.DbException || exception.InnerException is System.Data.Common.DbException;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails? problem = exception switch
@@ -26,9 +30,16 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails
                 Detail = e.Message,
                 Extensions = { ["currentVersion"] = e.CurrentVersion },
             },
+            _ when IsDatabaseUnavailable(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The database is not reachable.",
+                Detail = "Nothing was changed. Try again in a moment.",
+            },
             _ => null,
         };
         if (problem is null) return false;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "5";
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });

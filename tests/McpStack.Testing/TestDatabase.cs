@@ -16,6 +16,15 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public DatabaseConnection Connection { get; }
 
+    /// <summary>A database on the given PostgreSQL server (instead of the shared one).</summary>
+    public static async Task<TestDatabase> CreateAsync(PostgresServer server)
+    {
+        var database = new TestDatabase(new DatabaseConnection(DatabaseProvider.Postgres, await server.CreateDatabaseAsync()), null);
+        await using var services = database.CreateServices(NoCurrentUser.Instance);
+        await services.MigrateDatabaseAsync();
+        return database;
+    }
+
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
     {
         TestDatabase database;

@@ -85,6 +85,10 @@ public sealed class TaskTools(TaskService tasks)
         {
             throw new McpException(e.Message, e);
         }
+        catch (Exception e) when (McpStack.Hosting.DomainExceptionHandler.IsDatabaseUnavailable(e))
+        {
+            throw new McpException("The task database is not reachable right now; nothing was changed. Try again in a moment.", e);
+        }
     }
 }
 

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using McpStack.Api.Tasks;
+using McpStack.Testing;
+
+namespace McpStack.Api.Tests;
+
+/// <summary>PostgreSQL stopped and started again under the running api and MCP server: clear 503s, then recovery without a restart.</summary>
+public sealed class DatabaseOutageTests : IAsyncLifetime
+{
+    private PostgresServer _postgres = null!;
+    private TestDatabase _database = null!;
+    private TestIssuer _issuer = null!;
+    private McpServerHost _mcp = null!;
+    private ApiHost _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartPrivateAsync();
+        _database = await TestDatabase.CreateAsync(_postgres);
+        _issuer = await TestIssuer.StartAsync();
+        var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        _mcp = await McpServerHost.StartAsync(_database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (_issuer.Issuer, _issuer.JwksUrl)], $"http://127.0.0.1:{FreePort.Next()}");
+        _api = await ApiHost.StartAsync(_database, _issuer, apiUrl, _mcp.ResourceUrl, []);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _mcp.DisposeAsync();
+        await _issuer.DisposeAsync();
+        await _postgres.StopAsync();
+    }
+
+    [Fact]
+    public async Task Requests_get_503_while_the_database_is_down_and_work_again_after()
+    {
+        using var client = _api.CreateClient(_issuer.CreateToken("pat", _api.Audience, lifetime: TimeSpan.FromMinutes(30)));
+        using var anonymous = _api.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/tasks", new { title = "Before" })).StatusCode);
+
+        await _postgres.StopAsync();
+
+        using var read = await client.GetAsync("/api/tasks");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+        Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(read.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.PostAsJsonAsync("/api/tasks", new { title = "During" })).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+        using (var tool = await client.PostAsJsonAsync("/api/tools/list_tasks", new { }))
+        {
+            var result = await tool.Content.ReadFromJsonAsync<McpStack.Api.Tools.ToolCallResponse>();
+            Assert.True(result!.IsError);
+            Assert.Contains("database is not reachable", result.Text, StringComparison.Ordinal);
+        }
+
+        await _postgres.StartAgainAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await Eventually.WaitForAsync(async () => (await anonymous.GetAsync("/health/ready")).StatusCode, HttpStatusCode.OK, TimeSpan.FromSeconds(20)));
+        Assert.Equal(HttpStatusCode.OK, await Eventually.WaitForAsync(async () => (await client.GetAsync("/api/tasks")).StatusCode, HttpStatusCode.OK, TimeSpan.FromSeconds(20)));
+        var tasks = await client.GetFromJsonAsync<TaskListResponse>("/api/tasks");
+        Assert.Equal(["Before"], tasks!.Items.Select(t => t.Title));
+    }
+}
