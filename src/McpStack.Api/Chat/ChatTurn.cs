@@ -34,7 +34,7 @@ public sealed partial class ChatTurn(
 
         // Checked before anything streams, so a bad id is a plain 404 problem.
         var conversation = await store.GetOrCreateAsync(request.ConversationId, text, http.RequestAborted);
-        var history = await store.LoadHistoryAsync(conversation.Id, options.Value.HistoryMessages, http.RequestAborted);
+        var history = await store.LoadHistoryAsync(conversation, options.Value.HistoryMessages, http.RequestAborted);
         var userTurn = BuildUserTurn(text, request.Approvals, history);
         var userRow = await store.AddAsync(conversation, MessageRoles.User, text, userTurn.Count == 1 && request.Approvals is null ? null : userTurn);
 

@@ -24,14 +24,16 @@ public sealed class ConversationStore(AppDbContext db)
         }
         var title = firstMessage.Trim().ReplaceLineEndings(" ");
         var conversation = new Conversation { Title = title.Length > TitleLength ? title[..TitleLength] + "…" : title.Length == 0 ? "New chat" : title };
+        // Saved with the turn's first message, in one commit (see AddAsync).
         db.Conversations.Add(conversation);
-        await db.SaveChangesAsync(cancellationToken);
         return conversation;
     }
 
     /// <summary>The conversation's last <paramref name="limit"/> messages, as the model should see them.</summary>
-    public async Task<List<ChatMessage>> LoadHistoryAsync(Guid conversationId, int limit, CancellationToken cancellationToken)
+    public async Task<List<ChatMessage>> LoadHistoryAsync(Conversation conversation, int limit, CancellationToken cancellationToken)
     {
+        if (db.Entry(conversation).State == Microsoft.EntityFrameworkCore.EntityState.Added) return []; // a new conversation has none
+        var conversationId = conversation.Id;
         var rows = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.Role != MessageRoles.Error)
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
@@ -53,7 +55,10 @@ public sealed class ConversationStore(AppDbContext db)
             OutputTokens = (int?)usage?.OutputTokenCount,
         };
         db.Messages.Add(message);
-        db.Entry(conversation).Property(c => c.UpdatedAt).IsModified = true; // the DbContext stamps the time
+        if (db.Entry(conversation).State != Microsoft.EntityFrameworkCore.EntityState.Added)
+        {
+            db.Entry(conversation).Property(c => c.UpdatedAt).IsModified = true; // the DbContext stamps the time
+        }
         // Saved without the request's token: once the model has answered, the turn is recorded even if the client left.
         await db.SaveChangesAsync(CancellationToken.None);
         return message;
