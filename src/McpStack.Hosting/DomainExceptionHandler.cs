@@ -30,6 +30,12 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails
                 Detail = e.Message,
                 Extensions = { ["currentVersion"] = e.CurrentVersion },
             },
+            ConversationBusyException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "The conversation is busy.",
+                Detail = e.Message,
+            },
             _ when IsDatabaseUnavailable(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,

@@ -32,12 +32,23 @@ public sealed partial class ChatTurn(
         var text = request.Message?.Trim() ?? "";
         Validate(text, request.Approvals);
 
-        // Checked before anything streams, so a bad id is a plain 404 problem.
-        var conversation = await store.GetOrCreateAsync(request.ConversationId, text, http.RequestAborted);
+        // Checked before anything streams, so a bad id is a plain 404 problem and a busy conversation a 409.
+        var conversation = await store.BeginTurnAsync(request.ConversationId, text, http.RequestAborted);
+        try
+        {
+            await AnswerAsync(http, request, userId, text, conversation);
+        }
+        finally
+        {
+            await store.AbandonTurnAsync(conversation); // a no-op once the turn's last message is stored
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext http, ChatRequest request, string userId, string text, Conversation conversation)
+    {
         var history = await store.LoadHistoryAsync(conversation, options.Value.HistoryMessages, http.RequestAborted);
         var userTurn = BuildUserTurn(text, request.Approvals, history);
-        var userRow = await store.AddAsync(conversation, MessageRoles.User, text, userTurn.Count == 1 && request.Approvals is null ? null : userTurn);
-
+        var userRow = await store.AddUserMessageAsync(conversation, text, userTurn.Count == 1 && request.Approvals is null ? null : userTurn);
         var stream = new UiMessageStreamWriter(http.Response);
         var recorder = new TurnRecorder(stream);
         using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -64,7 +75,7 @@ public sealed partial class ChatTurn(
             }
 
             var response = recorder.ToResponse();
-            var stored = await store.AddAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage);
+            var stored = await store.FinishTurnAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage);
             await stream.FinishAsync(new
             {
                 conversationId = conversation.Id,
@@ -78,7 +89,7 @@ public sealed partial class ChatTurn(
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             LogInterrupted(logger, conversation.Id);
-            await store.AddAsync(conversation, MessageRoles.Error, "The answer was interrupted: the client disconnected.");
+            await store.FinishTurnAsync(conversation, MessageRoles.Error, "The answer was interrupted: the client disconnected.");
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or ModelContextProtocol.McpException
                                        or System.ClientModel.ClientResultException or JsonException or InvalidOperationException)
@@ -87,7 +98,7 @@ public sealed partial class ChatTurn(
                 ? $"The answer took longer than {options.Value.TurnTimeout.TotalSeconds:0} s and was stopped."
                 : "The assistant could not finish this answer: a service it needs failed. Try again in a moment.";
             LogTurnFailed(logger, e, conversation.Id);
-            await store.AddAsync(conversation, MessageRoles.Error, message);
+            await store.FinishTurnAsync(conversation, MessageRoles.Error, message);
             if (stream.Started)
             {
                 await stream.ErrorAsync(message, CancellationToken.None);

@@ -2,8 +2,10 @@ using System.Text.Json;
 using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
+using McpStack.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 namespace McpStack.Api.Chat;
 
@@ -12,27 +14,73 @@ namespace McpStack.Api.Chat;
 /// A message's tool calls and results are stored as Microsoft.Extensions.AI messages (JSON), so the history the
 /// model sees next turn is exactly what happened, whatever the provider.
 /// </summary>
-public sealed class ConversationStore(AppDbContext db)
+public sealed partial class ConversationStore(
+    AppDbContext db, ICurrentUser currentUser, TimeProvider timeProvider, IOptions<ChatModelOptions> options, ILogger<ConversationStore> logger)
 {
     private const int TitleLength = 60;
 
-    public async Task<Conversation> GetOrCreateAsync(Guid? id, string firstMessage, CancellationToken cancellationToken)
+    /// <summary>Beyond the turn timeout, so a lease only outlives its turn when the process answering it died.</summary>
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
+
+    private bool _turnOpen;
+
+    /// <summary>
+    /// The conversation a turn is answered in, with its turn lease taken: a new one, or an existing one of the user's
+    /// that no other turn holds (one conditional UPDATE, so two api instances cannot both take it).
+    /// </summary>
+    public async Task<Conversation> BeginTurnAsync(Guid? id, string firstMessage, CancellationToken cancellationToken)
     {
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var leaseUntil = now + options.Value.TurnTimeout + LeaseMargin;
+        _turnOpen = true;
         if (id is { } existing)
         {
-            return await db.Conversations.FirstOrDefaultAsync(c => c.Id == existing, cancellationToken) ?? throw new NotFoundException("conversation", existing);
+            var taken = await db.Conversations
+                .Where(c => c.Id == existing && (c.TurnLeaseUntil == null || c.TurnLeaseUntil < now))
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken);
+            if (taken == 0)
+            {
+                _turnOpen = false;
+                throw await db.Conversations.AnyAsync(c => c.Id == existing, cancellationToken)
+                    ? new ConversationBusyException(existing)
+                    : new NotFoundException("conversation", existing);
+            }
+            // The UPDATE proved it exists and is the user's: no need to read it back.
+            var held = new Conversation { Id = existing, UserId = currentUser.UserId!, TurnLeaseUntil = leaseUntil };
+            db.Conversations.Attach(held);
+            return held;
         }
         var title = firstMessage.Trim().ReplaceLineEndings(" ");
-        var conversation = new Conversation { Title = title.Length > TitleLength ? title[..TitleLength] + "…" : title.Length == 0 ? "New chat" : title };
-        // Saved with the turn's first message, in one commit (see AddAsync).
+        var conversation = new Conversation
+        {
+            Title = title.Length > TitleLength ? title[..TitleLength] + "…" : title.Length == 0 ? "New chat" : title,
+            TurnLeaseUntil = leaseUntil,
+        };
+        // Saved with the turn's first message, in one commit (see AddUserMessageAsync).
         db.Conversations.Add(conversation);
         return conversation;
+    }
+
+    /// <summary>Frees the conversation of a turn that ended without <see cref="FinishTurnAsync"/> (a rejected request).</summary>
+    public async Task AbandonTurnAsync(Conversation conversation)
+    {
+        if (!_turnOpen || db.Entry(conversation).State == EntityState.Added) return;
+        _turnOpen = false;
+        var id = conversation.Id;
+        try
+        {
+            await db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, (DateTime?)null));
+        }
+        catch (Exception e) when (DomainExceptionHandler.IsDatabaseUnavailable(e))
+        {
+            LogLeaseNotFreed(logger, e, id); // the lease expires by itself
+        }
     }
 
     /// <summary>The conversation's last <paramref name="limit"/> messages, as the model should see them.</summary>
     public async Task<List<ChatMessage>> LoadHistoryAsync(Conversation conversation, int limit, CancellationToken cancellationToken)
     {
-        if (db.Entry(conversation).State == Microsoft.EntityFrameworkCore.EntityState.Added) return []; // a new conversation has none
+        if (db.Entry(conversation).State == EntityState.Added) return []; // a new conversation has none
         var conversationId = conversation.Id;
         var rows = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.Role != MessageRoles.Error)
@@ -43,7 +91,18 @@ public sealed class ConversationStore(AppDbContext db)
         return [.. rows.SelectMany(ToChatMessages)];
     }
 
-    public async Task<Message> AddAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn = null, UsageDetails? usage = null)
+    public Task<Message> AddUserMessageAsync(Conversation conversation, string content, IList<ChatMessage>? turn) =>
+        AddAsync(conversation, MessageRoles.User, content, turn, usage: null);
+
+    /// <summary>Stores the turn's last message (the answer, or an error) and frees the conversation, in one commit.</summary>
+    public async Task<Message> FinishTurnAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn = null, UsageDetails? usage = null)
+    {
+        conversation.TurnLeaseUntil = null;
+        _turnOpen = false;
+        return await AddAsync(conversation, role, content, turn, usage);
+    }
+
+    private async Task<Message> AddAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn, UsageDetails? usage)
     {
         var message = new Message
         {
@@ -55,7 +114,7 @@ public sealed class ConversationStore(AppDbContext db)
             OutputTokens = (int?)usage?.OutputTokenCount,
         };
         db.Messages.Add(message);
-        if (db.Entry(conversation).State != Microsoft.EntityFrameworkCore.EntityState.Added)
+        if (db.Entry(conversation).State != EntityState.Added)
         {
             db.Entry(conversation).Property(c => c.UpdatedAt).IsModified = true; // the DbContext stamps the time
         }
@@ -72,4 +131,7 @@ public sealed class ConversationStore(AppDbContext db)
         }
         return [new ChatMessage(row.Role == MessageRoles.User ? ChatRole.User : ChatRole.Assistant, row.Content)];
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The turn lease of conversation {ConversationId} could not be freed; it expires by itself")]
+    private static partial void LogLeaseNotFreed(ILogger logger, Exception exception, Guid conversationId);
 }

@@ -9,5 +9,11 @@ public sealed class Conversation : IUserOwned
     public string Title { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Set while a chat turn is being answered, so a second turn in the same conversation is refused (409) instead of
+    /// interleaving its messages; a time, not a flag, so a turn whose process died frees the conversation by itself.
+    /// </summary>
+    public DateTime? TurnLeaseUntil { get; set; }
     public List<Message> Messages { get; set; } = [];
 }

@@ -18,3 +18,7 @@ public sealed class ConcurrencyConflictException(int expectedVersion, int curren
 {
     public int CurrentVersion { get; } = currentVersion;
 }
+
+/// <summary>Another chat turn is still being answered in this conversation.</summary>
+public sealed class ConversationBusyException(Guid id)
+    : Exception($"An answer is still being written in conversation {id}. Wait for it to finish, then send your message again.");
