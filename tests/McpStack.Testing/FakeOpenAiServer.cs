@@ -7,15 +7,26 @@ using Microsoft.Extensions.Logging;
 
 namespace McpStack.Testing;
 
+/// <summary>What the fake model answers one request with: text, or tool calls (name and JSON arguments).</summary>
+public sealed record FakeAnswer(string? Text, IReadOnlyList<(string Name, string Arguments)>? ToolCalls = null)
+{
+    public static FakeAnswer Calls(params (string Name, string Arguments)[] calls) => new(null, calls);
+}
+
 /// <summary>
 /// A local OpenAI-compatible endpoint (<c>POST /v1/chat/completions</c>, streamed) with scripted answers, to prove the
-/// real OpenAI client path end to end. Its script: the first request gets a streamed <c>add_task</c> tool call (its
-/// arguments split across chunks, as OpenAI sends them); once a tool result is in the conversation it answers in text.
+/// real OpenAI client path end to end. Tool calls stream with their arguments split across chunks, as OpenAI sends them.
+/// The default script: an <c>add_task</c> call, then, once a tool result is in the conversation, a text answer.
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
+    /// <summary>The answer to each request, from the request's <c>messages</c> (OpenAI wire format).</summary>
+    public Func<JsonArray, FakeAnswer> Script { get; set; } = messages =>
+        messages.Any(m => (string?)m!["role"] == "tool") ? new FakeAnswer("Added milk to your list.") : FakeAnswer.Calls(("add_task", "{\"title\":\"milk\"}"));
+
     private readonly WebApplication _app;
     private readonly List<JsonObject> _requests = [];
+    private int _callCount;
 
     private FakeOpenAiServer(WebApplication app, string baseUrl)
     {
@@ -51,19 +62,28 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         lock (_requests) _requests.Add(request);
-        var hasToolResult = request["messages"]!.AsArray().Any(m => (string?)m!["role"] == "tool");
+        var answer = Script(request["messages"]!.AsArray());
 
         context.Response.ContentType = "text/event-stream";
-        if (!hasToolResult)
+        if (answer.ToolCalls is { Count: > 0 } calls)
         {
-            await ChunkAsync(context, new { role = "assistant", tool_calls = new[] { new { index = 0, id = "call_fake_1", type = "function", function = new { name = "add_task", arguments = "{\"title\":" } } } }, null);
-            await ChunkAsync(context, new { tool_calls = new[] { new { index = 0, function = new { arguments = "\"milk\"}" } } } }, null);
+            for (var i = 0; i < calls.Count; i++)
+            {
+                var (name, arguments) = calls[i];
+                var half = arguments.Length / 2;
+                await ChunkAsync(context, new { role = "assistant", tool_calls = new[] { new { index = i, id = $"call_fake_{Interlocked.Increment(ref _callCount)}", type = "function", function = new { name, arguments = arguments[..half] } } } }, null);
+                await ChunkAsync(context, new { tool_calls = new[] { new { index = i, function = new { arguments = arguments[half..] } } } }, null);
+            }
             await ChunkAsync(context, new { }, "tool_calls");
         }
         else
         {
-            await ChunkAsync(context, new { role = "assistant", content = "Added milk " }, null);
-            await ChunkAsync(context, new { content = "to your list." }, null);
+            // Word by word, as a model streams.
+            var words = (answer.Text ?? "").Split(' ');
+            for (var i = 0; i < words.Length; i++)
+            {
+                await ChunkAsync(context, i == 0 ? new { role = "assistant", content = words[i] } : (object)new { content = " " + words[i] }, null);
+            }
             await ChunkAsync(context, new { }, "stop");
         }
         await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(new
