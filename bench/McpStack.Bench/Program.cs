@@ -31,6 +31,7 @@ var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration", "10"), Cultur
 int[] concurrency = [.. Option("--concurrency", "1,8,32,128").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 var providers = Option("--databases", "sqlite,postgres").Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true)).ToList();
 var chatTurns = int.Parse(Option("--chat-turns", "200"), CultureInfo.InvariantCulture);
+var soakSeconds = int.Parse(Option("--soak", "0"), CultureInfo.InvariantCulture);
 var output = Option("--out", Path.Combine(RepoPaths.Root, "artifacts", "bench", "results.md"));
 var script = Path.Combine(RepoPaths.Root, "bench", "wrk-post.lua");
 var mcpDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Mcp", "bin", "Release", "net10.0", "McpStack.Mcp.dll");
@@ -42,6 +43,7 @@ const string HealthToolBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","
 const string AddBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":{"title":"bench task"}}}""";
 
 var report = new StringBuilder();
+var soaks = new StringBuilder("| soak | database | length | target req/s (80 % of peak) | achieved req/s | requests | errors | p99 ms | RSS after warm-up MiB | RSS at end MiB |\n|---|---|---|---|---|---|---|---|---|---|\n");
 var breakdown = new StringBuilder("| layer | database | connections | requests/s | p50 ms | server CPU ms per request | errors |\n|---|---|---|---|---|---|---|\n");
 report.AppendLine(CultureInfo.InvariantCulture, $"## Figures of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({Environment.ProcessorCount} cores, {duration.TotalSeconds:0} s per run, wrk on loopback)");
 report.AppendLine();
@@ -125,6 +127,16 @@ foreach (var provider in providers)
             var result = await Measure(server, baseUrl + "/mcp", body, token, connections);
             if (name.StartsWith("list", StringComparison.Ordinal)) mcpList[(provider, connections)] = result.RequestsPerSecond;
         }
+        if (soakSeconds > 0 && name.StartsWith("list", StringComparison.Ordinal))
+        {
+            // 80 % of the list_tasks rate at 8 connections (the best rate when 8 was not measured), for --soak seconds;
+            // the paced client shares the cores with the server, as wrk does.
+            var peak = mcpList.TryGetValue((provider, 8), out var atEight) ? atEight : mcpList.Where(kv => kv.Key.Item1 == provider).Max(kv => kv.Value);
+            var soak = await Soak.RunAsync(server, baseUrl + "/mcp", ListBody, token, peak * 0.8, TimeSpan.FromSeconds(soakSeconds));
+            soaks.AppendLine(CultureInfo.InvariantCulture,
+                $"| list_tasks (50) | {provider} | {soakSeconds} s | {soak.TargetRps:0} | {soak.AchievedRps:0} | {soak.Requests} | {soak.Errors} | {soak.P99Ms:0.0} | {soak.RssAfterWarmupMiB:0} | {soak.RssAtEndMiB:0} |");
+            Console.WriteLine($"soak {provider}: {soak.AchievedRps:0}/{soak.TargetRps:0} req/s, {soak.Errors} errors, RSS {soak.RssAfterWarmupMiB:0} → {soak.RssAtEndMiB:0} MiB");
+        }
 
         async Task<LoadResult> Measure(ServerProcess target, string url, string requestBody, string? bearer, int connections)
         {
@@ -176,14 +188,58 @@ report.AppendLine("**Where the time goes** (the MCP server, one layer added per 
 report.AppendLine();
 report.Append(breakdown);
 
-// Start time of the api (Release), for comparison with the MCP server's above.
+// The api (Release, Production settings): start time, then its REST read of 50 tasks, peak and soak.
 var apiPort = FreePort.Next();
+var apiUrl = $"http://127.0.0.1:{apiPort}";
+using var delegationKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
 await using (var apiDb = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite))
-await using (var api = await ServerProcess.StartAsync(apiDll, $"http://127.0.0.1:{apiPort}/health",
-                 new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{apiPort}", ["ASPNETCORE_ENVIRONMENT"] = "Development", ["DATABASE_URL"] = apiDb.Url, ["Logging__LogLevel__Default"] = "Warning" }))
+await using (var api = await ServerProcess.StartAsync(apiDll, apiUrl + "/health",
+                 new Dictionary<string, string>
+                 {
+                     ["ASPNETCORE_URLS"] = apiUrl,
+                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                     ["DATABASE_URL"] = apiDb.Url,
+                     ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
+                     ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
+                     ["Auth__Audience"] = apiUrl,
+                     ["Auth__RequireHttpsMetadata"] = "false",
+                     ["Delegation__SigningKeyPem"] = delegationKey.ExportECPrivateKeyPem(),
+                     ["RateLimits__WritesPerMinute"] = "1000",
+                     ["Logging__LogLevel__Default"] = "Warning",
+                 }))
 {
     await Task.Delay(1000);
     starts.Add($"| api (SQLite) | {api.StartTime.TotalMilliseconds:0} ms | {api.RssKiB() / 1024.0:0.0} MiB |");
+    if (soakSeconds > 0)
+    {
+        var apiToken = issuer.CreateToken("bench", apiUrl, lifetime: TimeSpan.FromHours(2));
+        using (var http = new HttpClient())
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiToken);
+            for (var i = 1; i <= 50; i++)
+            {
+                using var created = await http.PostAsync(apiUrl + "/api/tasks", new StringContent($$"""{"title":"Seeded task {{i}}"}""", Encoding.UTF8, "application/json"));
+                created.EnsureSuccessStatusCode();
+            }
+        }
+        var getScript = Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua");
+        var listUrl = apiUrl + "/api/tasks?limit=50";
+        await Wrk.RunAsync(listUrl, "", apiToken, 8, TimeSpan.FromSeconds(3), getScript);
+        var peak = await Wrk.RunAsync(listUrl, "", apiToken, 8, duration, getScript);
+        Console.WriteLine($"api GET /api/tasks c=8: {peak.RequestsPerSecond:0} req/s, p99 {peak.P99Ms:0.00} ms, errors {peak.Errors}");
+        var soak = await Soak.RunAsync(api, listUrl, null, apiToken, peak.RequestsPerSecond * 0.8, TimeSpan.FromSeconds(soakSeconds));
+        soaks.AppendLine(CultureInfo.InvariantCulture,
+            $"| REST GET /api/tasks (50) | Sqlite | {soakSeconds} s | {soak.TargetRps:0} | {soak.AchievedRps:0} | {soak.Requests} | {soak.Errors} | {soak.P99Ms:0.0} | {soak.RssAfterWarmupMiB:0} | {soak.RssAtEndMiB:0} |");
+        Console.WriteLine($"soak api: {soak.AchievedRps:0}/{soak.TargetRps:0} req/s, {soak.Errors} errors, RSS {soak.RssAfterWarmupMiB:0} → {soak.RssAtEndMiB:0} MiB");
+    }
+}
+
+if (soakSeconds > 0)
+{
+    report.AppendLine();
+    report.AppendLine("**Soak** (80 % of the rate wrk measured at 8 connections, paced from a .NET client on the same cores; RSS sampled 10 s in and at the end):");
+    report.AppendLine();
+    report.Append(soaks);
 }
 
 var chat = await ChatOverhead.MeasureAsync(chatTurns);
