@@ -5,6 +5,8 @@ using McpStack.Api.Delegation;
 using McpStack.Api.Tasks;
 using McpStack.Api.Tools;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace McpStack.Api.Tests;
@@ -90,6 +92,25 @@ public sealed class DelegationTests(SqliteStack stack) : IClassFixture<SqliteSta
         Assert.Equal("alice", token.Subject);
         Assert.Equal("ES256", token.Alg);
         Assert.InRange(token.ValidTo - token.ValidFrom, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public void A_users_token_is_reused_for_half_its_life_then_replaced()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var minter = new DelegatedTokenMinter(
+            stack.Api.Services.GetRequiredService<DelegationSigningKey>(), stack.Api.Services.GetRequiredService<IOptions<DelegationOptions>>(), time);
+
+        var first = minter.TokenFor("alice");
+        Assert.Equal(first, minter.TokenFor("alice"));
+        Assert.Equal("bob", new JsonWebToken(minter.TokenFor("bob")).Subject);
+
+        time.Advance(TimeSpan.FromMinutes(2)); // of 5
+        Assert.Equal(first, minter.TokenFor("alice"));
+        time.Advance(TimeSpan.FromMinutes(1));
+        var renewed = new JsonWebToken(minter.TokenFor("alice"));
+        Assert.NotEqual(first, renewed.EncodedToken);
+        Assert.Equal(time.GetUtcNow().UtcDateTime.AddMinutes(5), renewed.ValidTo, TimeSpan.FromSeconds(1));
     }
 
     [Fact]

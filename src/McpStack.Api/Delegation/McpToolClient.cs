@@ -101,7 +101,7 @@ public sealed class DelegatedTokenHandler(DelegatedTokenMinter minter) : Delegat
     {
         if (CurrentUser.Value is { } userId)
         {
-            request.Headers.Authorization = new("Bearer", minter.Mint(userId));
+            request.Headers.Authorization = new("Bearer", minter.TokenFor(userId));
         }
         return base.SendAsync(request, cancellationToken);
     }

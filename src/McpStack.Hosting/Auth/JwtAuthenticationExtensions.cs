@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
@@ -98,7 +99,14 @@ public static class JwtAuthenticationExtensions
                     },
                 };
             });
+            // The signature check costs more than the rest of a request's pipeline; a token is checked once (see the class).
+            services.AddOptions<JwtBearerOptions>(schemes[i]).Configure<TimeProvider>((jwt, timeProvider) =>
+            {
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new CachingJsonWebTokenHandler(timeProvider) { MapInboundClaims = false });
+            });
         }
+        services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 
