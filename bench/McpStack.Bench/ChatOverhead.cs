@@ -8,7 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace McpStack.Bench;
 
-public sealed record ChatFigures(double MedianMs, double P95Ms, double NoToolMedianMs, double McpRequestsPerTurn, int Turns);
+public sealed record ChatFigures(double MedianMs, double P95Ms, double NoToolMedianMs, double McpRequestsPerTurn, int Turns,
+    double ApiRequestMedianMs, double McpCallMedianMs, double McpServerMedianMs);
 
 /// <summary>
 /// The time the api adds to a chat turn: an instant scripted model (one tool call, then the answer) behind the real
@@ -27,21 +28,31 @@ public static class ChatOverhead
         await using var api = await ApiHost.StartAsync(database, issuer, apiUrl, mcp.ResourceUrl, ["--RateLimits:ChatTurnsPerMinute=10000"],
             services => services.AddSingleton(new ChatModel(model, "instant")));
 
-        var mcpRequests = 0;
-        using var subscription = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>
+        // Where a turn's time goes, from the activities ASP.NET Core and HttpClient start (OpenTelemetry is on in
+        // both services): the api's handling of /api/chat, its HTTP call to mcp, and mcp's handling of that call.
+        var recording = false;
+        var apiRequests = new List<double>();
+        var mcpCalls = new List<double>();
+        var mcpServer = new List<double>();
+        using var listener = new ActivityListener
         {
-            if (listener.Name == "Microsoft.AspNetCore")
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
             {
-                listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
+                if (!Volatile.Read(ref recording)) return;
+                var path = activity.GetTagItem("url.path") as string ?? (activity.GetTagItem("url.full") as string is { } full ? new Uri(full).AbsolutePath : null);
+                var list = (activity.Source.Name, path) switch
                 {
-                    if (e.Key == "Microsoft.AspNetCore.Hosting.BeginRequest" && e.Value?.GetType().GetProperty("httpContext")?.GetValue(e.Value) is Microsoft.AspNetCore.Http.HttpContext context
-                        && context.Request.Path.StartsWithSegments("/mcp"))
-                    {
-                        Interlocked.Increment(ref mcpRequests);
-                    }
-                }));
-            }
-        }));
+                    ("Microsoft.AspNetCore", "/api/chat") => apiRequests,
+                    ("Microsoft.AspNetCore", "/mcp") => mcpServer,
+                    ("System.Net.Http", "/mcp") => mcpCalls,
+                    _ => null,
+                };
+                if (list is not null) lock (list) list.Add(activity.Duration.TotalMilliseconds);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
 
         using var client = api.CreateClient(issuer.CreateToken("bench", api.Audience, lifetime: TimeSpan.FromHours(1)));
         async Task<double> TurnAsync()
@@ -57,28 +68,23 @@ public static class ChatOverhead
             ? [new TextContent("You have nothing to do.")]
             : [new FunctionCallContent("call-" + Guid.NewGuid().ToString("N")[..8], "list_tasks", new Dictionary<string, object?> { ["limit"] = 5 })]);
         for (var i = 0; i < 20; i++) await TurnAsync(); // warm-up: JIT, connection pools, the tool list
-        Volatile.Write(ref mcpRequests, 0);
+        Volatile.Write(ref recording, true);
         var withTool = new List<double>();
         for (var i = 0; i < turns; i++) withTool.Add(await TurnAsync());
-        var requestsPerTurn = Volatile.Read(ref mcpRequests) / (double)turns;
+        Volatile.Write(ref recording, false);
+        var requestsPerTurn = mcpServer.Count / (double)turns;
 
         model.Reset(_ => [new TextContent("Hello.")]);
         var noTool = new List<double>();
         for (var i = 0; i < turns; i++) noTool.Add(await TurnAsync());
 
-        return new ChatFigures(Percentile(withTool, 0.5), Percentile(withTool, 0.95), Percentile(noTool, 0.5), requestsPerTurn, turns);
+        return new ChatFigures(Percentile(withTool, 0.5), Percentile(withTool, 0.95), Percentile(noTool, 0.5), requestsPerTurn, turns,
+            Percentile(apiRequests, 0.5), Percentile(mcpCalls, 0.5), Percentile(mcpServer, 0.5));
     }
 
     public static double Percentile(List<double> values, double p)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-    }
-
-    private sealed class Observer<T>(Action<T> onNext) : IObserver<T>
-    {
-        public void OnCompleted() { }
-        public void OnError(Exception error) { }
-        public void OnNext(T value) => onNext(value);
     }
 }

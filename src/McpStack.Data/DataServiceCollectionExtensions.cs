@@ -24,14 +24,15 @@ public static class DataServiceCollectionExtensions
     {
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
+        // The options depend on nothing per request: built once instead of for every request's context.
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(database.ConnectionString);
-                services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(database.ConnectionString));
+                services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(database.ConnectionString), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(database.ConnectionString));
+                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(database.ConnectionString), optionsLifetime: ServiceLifetime.Singleton);
                 break;
         }
         services.AddScoped<TaskService>();
