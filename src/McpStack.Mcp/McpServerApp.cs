@@ -47,7 +47,8 @@ public static class McpServerApp
         var mcp = builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = "mcpstack", Version = typeof(McpServerApp).Assembly.GetName().Version?.ToString(3) ?? "1.0.0" })
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<TaskTools>()
-            .WithTools<HealthTools>();
+            .WithTools<HealthTools>()
+            .WithToolRefusals();
         if (endpoint.ConformanceMode)
         {
             mcp.AddConformanceFixtures();

@@ -58,10 +58,20 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>When set, every request gets this status and body instead of an answer: a model endpoint gone wrong.</summary>
+    public (int Status, string ContentType, string Body)? Garbage { get; set; }
+
     private async Task CompleteAsync(HttpContext context)
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         lock (_requests) _requests.Add(request);
+        if (Garbage is var (status, contentType, body))
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            await context.Response.WriteAsync(body);
+            return;
+        }
         var answer = Script(request["messages"]!.AsArray());
 
         context.Response.ContentType = "text/event-stream";

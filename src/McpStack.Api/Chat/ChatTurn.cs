@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpStack.Api.Delegation;
 using McpStack.Data;
 using McpStack.Data.Entities;
@@ -91,8 +90,12 @@ public sealed partial class ChatTurn(
             LogInterrupted(logger, conversation.Id);
             await store.FinishTurnAsync(conversation, MessageRoles.Error, "The answer was interrupted: the client disconnected.");
         }
-        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or ModelContextProtocol.McpException
-                                       or System.ClientModel.ClientResultException or JsonException or InvalidOperationException)
+        // The model's answer is untrusted input and a provider's client throws whatever it likes on a malformed one
+        // (found: ArgumentNullException for a tool call without an id). Any failure ends the turn with an explicit,
+        // stored error rather than a broken stream and a user message left without an answer.
+#pragma warning disable CA1031
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             var message = e is OperationCanceledException
                 ? $"The answer took longer than {options.Value.TurnTimeout.TotalSeconds:0} s and was stopped."

@@ -113,7 +113,7 @@ public sealed class SlashCommands(McpToolClient tools)
     private static string ErrorText(CallToolResult result)
     {
         var text = string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text));
-        // The SDK prefixes tool errors with "An error occurred invoking '<tool>': "; the rest is the server's message.
+        // A refusal carries the tool's message as is; other failures the SDK prefixes with "An error occurred invoking '<tool>': ".
         var colon = text.IndexOf("': ", StringComparison.Ordinal);
         return colon >= 0 ? text[(colon + 3)..] : text;
     }

@@ -83,11 +83,11 @@ public sealed class TaskTools(TaskService tasks)
         }
         catch (Exception e) when (e is InputValidationException or NotFoundException or ConcurrencyConflictException)
         {
-            throw new McpException(e.Message, e);
+            throw new ToolRefusal(e.Message, e);
         }
         catch (Exception e) when (McpStack.Hosting.DomainExceptionHandler.IsDatabaseUnavailable(e))
         {
-            throw new McpException("The task database is not reachable right now; nothing was changed. Try again in a moment.", e);
+            throw new ToolRefusal("The task database is not reachable right now; nothing was changed. Try again in a moment.", e);
         }
     }
 }
