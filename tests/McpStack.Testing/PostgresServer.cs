@@ -67,6 +67,7 @@ public sealed class PostgresServer
         var binDir = FindBinDir() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries were not found (looked in /usr/lib/postgresql/*/bin and $PG_BIN). " +
             "Install them with: apt-get install postgresql");
+        RemoveLeftovers();
         var root = Path.Combine(Path.GetTempPath(), "mcpstack-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         if (IsRoot)
@@ -102,6 +103,26 @@ public sealed class PostgresServer
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Data folders of earlier runs whose server is gone: the exit-time clean-up does not always get to run (the test
+    /// host may end the process first). Only folders an hour old, so a server another process is starting is left alone.
+    /// </summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), "mcpstack-pg-*"))
+        {
+            if (File.Exists(Path.Combine(folder, "data", "postmaster.pid")) || Directory.GetLastWriteTimeUtc(folder) > DateTime.UtcNow.AddHours(-1)) continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: not ours to insist on.
+            }
         }
     }
 
