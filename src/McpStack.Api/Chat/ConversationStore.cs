@@ -22,8 +22,6 @@ public sealed partial class ConversationStore(
     /// <summary>Beyond the turn timeout, so a lease only outlives its turn when the process answering it died.</summary>
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
-    private bool _turnOpen;
-
     /// <summary>
     /// The conversation a turn is answered in, with its turn lease taken: a new one, or an existing one of the user's
     /// that no other turn holds (one conditional UPDATE, so two api instances cannot both take it).
@@ -32,7 +30,6 @@ public sealed partial class ConversationStore(
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var leaseUntil = now + options.Value.TurnTimeout + LeaseMargin;
-        _turnOpen = true;
         if (id is { } existing)
         {
             var taken = await db.Conversations
@@ -40,7 +37,6 @@ public sealed partial class ConversationStore(
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken);
             if (taken == 0)
             {
-                _turnOpen = false;
                 throw await db.Conversations.AnyAsync(c => c.Id == existing, cancellationToken)
                     ? new ConversationBusyException(existing)
                     : new NotFoundException("conversation", existing);
@@ -64,8 +60,8 @@ public sealed partial class ConversationStore(
     /// <summary>Frees the conversation of a turn that ended without <see cref="FinishTurnAsync"/> (a rejected request).</summary>
     public async Task AbandonTurnAsync(Conversation conversation)
     {
-        if (!_turnOpen || db.Entry(conversation).State == EntityState.Added) return;
-        _turnOpen = false;
+        // Released already (FinishTurnAsync clears it), or never saved: nothing to free.
+        if (conversation.TurnLeaseUntil is null || db.Entry(conversation).State == EntityState.Added) return;
         var id = conversation.Id;
         try
         {
@@ -98,7 +94,6 @@ public sealed partial class ConversationStore(
     public async Task<Message> FinishTurnAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn = null, UsageDetails? usage = null)
     {
         conversation.TurnLeaseUntil = null;
-        _turnOpen = false;
         return await AddAsync(conversation, role, content, turn, usage);
     }
 
