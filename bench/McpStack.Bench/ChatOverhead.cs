@@ -78,13 +78,7 @@ public static class ChatOverhead
         var noTool = new List<double>();
         for (var i = 0; i < turns; i++) noTool.Add(await TurnAsync());
 
-        return new ChatFigures(Percentile(withTool, 0.5), Percentile(withTool, 0.95), Percentile(noTool, 0.5), requestsPerTurn, turns,
-            Percentile(apiRequests, 0.5), Percentile(mcpCalls, 0.5), Percentile(mcpServer, 0.5));
-    }
-
-    public static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+        return new ChatFigures(Stats.Percentile(withTool, 0.5), Stats.Percentile(withTool, 0.95), Stats.Percentile(noTool, 0.5), requestsPerTurn, turns,
+            Stats.Percentile(apiRequests, 0.5), Stats.Percentile(mcpCalls, 0.5), Stats.Percentile(mcpServer, 0.5));
     }
 }

@@ -34,6 +34,7 @@ var chatTurns = int.Parse(Option("--chat-turns", "200"), CultureInfo.InvariantCu
 var soakSeconds = int.Parse(Option("--soak", "0"), CultureInfo.InvariantCulture);
 var output = Option("--out", Path.Combine(RepoPaths.Root, "artifacts", "bench", "results.md"));
 var script = Path.Combine(RepoPaths.Root, "bench", "wrk-post.lua");
+var getScript = Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua");
 var mcpDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Mcp", "bin", "Release", "net10.0", "McpStack.Mcp.dll");
 var apiDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Api", "bin", "Release", "net10.0", "McpStack.Api.dll");
 
@@ -90,10 +91,7 @@ foreach (var provider in providers)
     if (listAnswer is null)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/mcp") { Content = new StringContent(ListBody, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var request = Soak.Request(baseUrl + "/mcp", ListBody, token);
         listAnswer = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
     }
 
@@ -114,7 +112,7 @@ foreach (var provider in providers)
              })
     {
         var cpuBefore = server.CpuTime();
-        var result = await Wrk.RunAsync(url, body, bearer, layers, duration, body.Length == 0 ? Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua") : script);
+        var result = await Wrk.RunAsync(url, body, bearer, layers, duration, body.Length == 0 ? getScript : script);
         var cpuMsPerRequest = (server.CpuTime() - cpuBefore).TotalMilliseconds / Math.Max(1, result.Requests);
         breakdown.AppendLine(CultureInfo.InvariantCulture, $"| {layer} | {provider} | {layers} | {result.RequestsPerSecond:0} | {result.P50Ms:0.00} | {cpuMsPerRequest:0.000} | {result.Errors} |");
         Console.WriteLine($"layer {layer} {provider}: {result.RequestsPerSecond:0} req/s, {cpuMsPerRequest:0.000} ms CPU/request");
@@ -132,10 +130,7 @@ foreach (var provider in providers)
             // 80 % of the list_tasks rate at 8 connections (the best rate when 8 was not measured), for --soak seconds;
             // the paced client shares the cores with the server, as wrk does.
             var peak = mcpList.TryGetValue((provider, 8), out var atEight) ? atEight : mcpList.Where(kv => kv.Key.Item1 == provider).Max(kv => kv.Value);
-            var soak = await Soak.RunAsync(server, baseUrl + "/mcp", ListBody, token, peak * 0.8, TimeSpan.FromSeconds(soakSeconds));
-            soaks.AppendLine(CultureInfo.InvariantCulture,
-                $"| list_tasks (50) | {provider} | {soakSeconds} s | {soak.TargetRps:0} | {soak.AchievedRps:0} | {soak.Requests} | {soak.Errors} | {soak.P99Ms:0.0} | {soak.RssAfterWarmupMiB:0} | {soak.RssAtEndMiB:0} |");
-            Console.WriteLine($"soak {provider}: {soak.AchievedRps:0}/{soak.TargetRps:0} req/s, {soak.Errors} errors, RSS {soak.RssAfterWarmupMiB:0} → {soak.RssAtEndMiB:0} MiB");
+            RecordSoak("list_tasks (50)", provider.ToString(), await Soak.RunAsync(server, baseUrl + "/mcp", ListBody, token, peak * 0.8, TimeSpan.FromSeconds(soakSeconds)));
         }
 
         async Task<LoadResult> Measure(ServerProcess target, string url, string requestBody, string? bearer, int connections)
@@ -222,15 +217,11 @@ await using (var api = await ServerProcess.StartAsync(apiDll, apiUrl + "/health"
                 created.EnsureSuccessStatusCode();
             }
         }
-        var getScript = Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua");
         var listUrl = apiUrl + "/api/tasks?limit=50";
         await Wrk.RunAsync(listUrl, "", apiToken, 8, TimeSpan.FromSeconds(3), getScript);
         var peak = await Wrk.RunAsync(listUrl, "", apiToken, 8, duration, getScript);
         Console.WriteLine($"api GET /api/tasks c=8: {peak.RequestsPerSecond:0} req/s, p99 {peak.P99Ms:0.00} ms, errors {peak.Errors}");
-        var soak = await Soak.RunAsync(api, listUrl, null, apiToken, peak.RequestsPerSecond * 0.8, TimeSpan.FromSeconds(soakSeconds));
-        soaks.AppendLine(CultureInfo.InvariantCulture,
-            $"| REST GET /api/tasks (50) | Sqlite | {soakSeconds} s | {soak.TargetRps:0} | {soak.AchievedRps:0} | {soak.Requests} | {soak.Errors} | {soak.P99Ms:0.0} | {soak.RssAfterWarmupMiB:0} | {soak.RssAtEndMiB:0} |");
-        Console.WriteLine($"soak api: {soak.AchievedRps:0}/{soak.TargetRps:0} req/s, {soak.Errors} errors, RSS {soak.RssAfterWarmupMiB:0} → {soak.RssAtEndMiB:0} MiB");
+        RecordSoak("REST GET /api/tasks (50)", "Sqlite", await Soak.RunAsync(api, listUrl, null, apiToken, peak.RequestsPerSecond * 0.8, TimeSpan.FromSeconds(soakSeconds)));
     }
 }
 
@@ -256,6 +247,13 @@ Console.WriteLine();
 Console.WriteLine(report);
 Console.WriteLine($"Written to {output}");
 return 0;
+
+void RecordSoak(string scenario, string database, SoakResult soak)
+{
+    soaks.AppendLine(CultureInfo.InvariantCulture,
+        $"| {scenario} | {database} | {soakSeconds} s | {soak.TargetRps:0} | {soak.AchievedRps:0} | {soak.Requests} | {soak.Errors} | {soak.P99Ms:0.0} | {soak.RssAfterWarmupMiB:0} | {soak.RssAtEndMiB:0} |");
+    Console.WriteLine($"soak {scenario} {database}: {soak.AchievedRps:0}/{soak.TargetRps:0} req/s, {soak.Errors} errors, RSS {soak.RssAfterWarmupMiB:0} → {soak.RssAtEndMiB:0} MiB");
+}
 
 string Option(string name, string fallback)
 {

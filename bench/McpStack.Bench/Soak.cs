@@ -31,22 +31,14 @@ public static class Soak
         }
         await Task.WhenAll(pending);
         var achieved = requests / clock.Elapsed.TotalSeconds;
-        latencies.Sort();
-        return new SoakResult(requestsPerSecond, achieved, requests, errors, warmupRss, server.RssKiB() / 1024.0,
-            latencies.Count == 0 ? 0 : latencies[(int)(latencies.Count * 0.99)]);
+        return new SoakResult(requestsPerSecond, achieved, requests, errors, warmupRss, server.RssKiB() / 1024.0, Stats.Percentile(latencies, 0.99));
 
         async Task SendAsync()
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
-                // A body means an MCP POST; none, a REST GET.
-                using var request = body is null
-                    ? new HttpRequestMessage(HttpMethod.Get, url)
-                    : new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                request.Headers.Accept.ParseAdd("application/json");
-                request.Headers.Accept.ParseAdd("text/event-stream");
+                using var request = Request(url, body, token);
                 using var response = await http.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
                 if (!response.IsSuccessStatusCode || text.Contains("\"isError\":true", StringComparison.Ordinal)) Interlocked.Increment(ref errors);
@@ -59,5 +51,17 @@ public static class Soak
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             lock (latencies) latencies.Add(ms);
         }
+    }
+
+    /// <summary>A request as an MCP client sends it (a body: a JSON-RPC POST) or a REST read (no body: a GET), with the bearer token.</summary>
+    public static HttpRequestMessage Request(string url, string? body, string token)
+    {
+        var request = body is null
+            ? new HttpRequestMessage(HttpMethod.Get, url)
+            : new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        return request;
     }
 }
