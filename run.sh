@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
+# Settings from ./.env (see .env.example); what is already set in the environment wins.
+if [ -f .env ]; then
+  exported=$(export -p)
+  set -a; . ./.env; set +a
+  eval "$exported"
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NEXT_TELEMETRY_DISABLED=1
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/data/mcpstack.db}

@@ -25,8 +25,9 @@ export CHROMIUM_PATH
 results=artifacts/test-results
 rm -rf "$results" && mkdir -p "$results"
 
-say "Installing the MCP conformance suite (npm ci in tests/conformance) and the web tier's packages (npm ci in web)"
+say "Installing the MCP conformance suite, the official TypeScript MCP client (npm ci in tests/) and the web tier's packages"
 npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/conformance."
+npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/mcp-client."
 # npm install, not npm ci: the lockfile honours exact versions but was made where the registry serves only this
 # platform's optional native packages (Next's SWC, Tailwind's oxide), and npm ci refuses a lockfile without the others.
 npm install --prefix web --no-audit --no-fund --loglevel=error || die "npm install failed in web."

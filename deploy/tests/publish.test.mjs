@@ -9,10 +9,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { startIssuer } from "./issuer.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const work = mkdtempSync(path.join(tmpdir(), "mcpstack-publish-"));
-after(() => rmSync(work, { recursive: true, force: true }));
+const issuer = await startIssuer();
+after(async () => {
+  rmSync(work, { recursive: true, force: true });
+  await issuer.close();
+});
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -23,7 +28,7 @@ const freePort = () =>
   });
 
 for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
-  test(`${project}: publishes, migrates, serves and answers its health check`, { timeout: 240_000 }, async () => {
+  test(`${project}: publishes, migrates, serves, answers its health check, and bad input with 400`, { timeout: 240_000 }, async () => {
     const out = path.join(work, project);
     const publish = spawnSync("dotnet", ["publish", `src/${project}`, "-c", "Release", "-o", out, "--nologo", "-v", "quiet"], { cwd: root, encoding: "utf8" });
     assert.equal(publish.status, 0, publish.stdout + publish.stderr);
@@ -33,7 +38,16 @@ for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
     assert.equal(migrate.status, 0, migrate.stdout + migrate.stderr);
 
     const port = await freePort();
-    const serviceEnv = { ...env, ASPNETCORE_URLS: `http://127.0.0.1:${port}` };
+    const audience = project === "McpStack.Mcp" ? `http://127.0.0.1:${port}/mcp` : `http://127.0.0.1:${port}`;
+    const serviceEnv = {
+      ...env,
+      ASPNETCORE_URLS: `http://127.0.0.1:${port}`,
+      Auth__Issuers__0__Issuer: issuer.issuer,
+      Auth__Issuers__0__JwksUrl: issuer.jwksUrl,
+      Auth__Audience: audience,
+      Auth__RequireHttpsMetadata: "false",
+      ...(project === "McpStack.Mcp" ? { Mcp__ResourceUrl: audience } : {}),
+    };
     // Production needs the api's delegation key; a throwaway one here.
     if (project === "McpStack.Api") {
       const key = spawnSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"], { encoding: "utf8" });
@@ -50,10 +64,48 @@ for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
         healthy = spawnSync("dotnet", [`${project}.dll`, "healthcheck"], { cwd: out, env: serviceEnv }).status;
       }
       assert.equal(healthy, 0, `healthcheck never passed:\n${log}`);
+      await (project === "McpStack.Api" ? checkApiBadInput : checkMcpBadInput)(`http://127.0.0.1:${port}`, issuer.token("published-user", audience));
+      assert.doesNotMatch(log, /\bat \S+\(|Unhandled exception/, "no stack trace in the service's log");
     } finally {
       service.kill("SIGTERM");
       await new Promise((resolve) => (service.exitCode !== null ? resolve() : service.once("exit", resolve)));
     }
     assert.notEqual(spawnSync("dotnet", [`${project}.dll`, "healthcheck"], { cwd: out, env: serviceEnv }).status, 0, "healthcheck must fail once the service is down");
   });
+}
+
+// Bad input against the published api as the Dockerfile runs it (Production): 400 problems naming the field.
+async function checkApiBadInput(base, token) {
+  const send = (method, path, body, type = "application/json") =>
+    fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, "content-type": type }, body });
+  const created = await send("POST", "/api/tasks", JSON.stringify({ title: "published" }));
+  assert.equal(created.status, 201, await created.text());
+  for (const [method, path, body, field] of [
+    ["POST", "/api/tasks", '{"title":5}', "title"],
+    ["POST", "/api/tasks", '{"title":"x"', "body"],
+    ["POST", "/api/tasks", "not json", "body"],
+    ["POST", "/api/tasks", '{"title":"ok","priority":7}', "priority"],
+    ["GET", "/api/tasks?limit=abc", undefined, "limit"],
+  ]) {
+    const response = await send(method, path, body);
+    const text = await response.text();
+    assert.equal(response.status, 400, `${method} ${path} ${body}: ${text}`);
+    assert.equal(response.headers.get("content-type"), "application/problem+json");
+    assert.ok(JSON.parse(text).errors[field], `${body}: names ${field}: ${text}`);
+    assert.doesNotMatch(text, /Exception|   at /);
+  }
+}
+
+// Bad input against the published MCP server: a 400 for a body that is no JSON-RPC, an isError result naming the argument.
+async function checkMcpBadInput(base, token) {
+  const post = (body) =>
+    fetch(`${base}/mcp`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body });
+  const broken = await post("not json");
+  assert.equal(broken.status, 400, await broken.text());
+  const call = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "add_task", arguments: { title: "ok", priority: 7 } } }));
+  const text = await call.text();
+  assert.equal(call.status, 200, text);
+  const message = JSON.parse(text.startsWith("{") ? text : text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5)).join(""));
+  assert.equal(message.result.isError, true, text);
+  assert.match(message.result.content[0].text, /priority/);
 }

@@ -2,6 +2,7 @@ using McpStack.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,7 +24,18 @@ public static class ServiceDefaults
         // Small JSON APIs: 1 MiB of body is plenty (Kestrel's default is 30 MB). Kestrel:Limits:MaxRequestBodySize changes it.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? 1_048_576);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                context.ProblemDetails.Detail ??= "Send the body as JSON, with Content-Type: application/json.";
+            }
+        });
+        // Minimal APIs throw on a body or query they cannot bind only in Development, and answer a bare 400 elsewhere;
+        // throwing everywhere lets one handler answer the same problem, naming the field, in every environment.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
+        builder.Services.AddExceptionHandler<RequestBindingExceptionHandler>();
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag]);
 

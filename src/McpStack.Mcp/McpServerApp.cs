@@ -48,7 +48,7 @@ public static class McpServerApp
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<TaskTools>()
             .WithTools<HealthTools>()
-            .WithToolRefusals();
+            .WithToolRefusals(typeof(McpServerApp).Assembly);
         if (endpoint.ConformanceMode)
         {
             mcp.AddConformanceFixtures();

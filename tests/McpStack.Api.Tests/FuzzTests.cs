@@ -13,13 +13,19 @@ namespace McpStack.Api.Tests;
 
 public sealed class FuzzStack() : StackFixture(DatabaseProvider.Sqlite, "--RateLimits:WritesPerMinute=100000");
 
+/// <summary>The same, as ./run.sh starts it (Development), where binding failures used to be 500s.</summary>
+public sealed class DevelopmentFuzzStack() : StackFixture(DatabaseProvider.Sqlite, "--RateLimits:WritesPerMinute=100000")
+{
+    protected override string EnvironmentName => "Development";
+}
+
 /// <summary>
 /// Property-based fuzzing (CsCheck) of the MCP tools and the REST task API with hostile values: wrong types, huge and
 /// control-character strings, unicode edge cases, nested JSON, out-of-range numbers, other users' and malformed ids.
 /// Every answer must be a clear refusal or a success — never a 5xx or a stack trace — and the database must change
-/// only by the requests that succeeded.
+/// only by the requests that succeeded. In Production (the Dockerfiles) and Development (./run.sh).
 /// </summary>
-public sealed class FuzzTests(FuzzStack stack) : IClassFixture<FuzzStack>
+public abstract class FuzzTests<TStack>(TStack stack) where TStack : StackFixture
 {
     private const int Iterations = 5000;
 
@@ -175,3 +181,7 @@ public sealed class FuzzTests(FuzzStack stack) : IClassFixture<FuzzStack>
 
     private static string Cut(string s) => s.Length > 100 ? s[..100] : s;
 }
+
+public sealed class ProductionFuzzTests(FuzzStack stack) : FuzzTests<FuzzStack>(stack), IClassFixture<FuzzStack>;
+
+public sealed class DevelopmentFuzzTests(DevelopmentFuzzStack stack) : FuzzTests<DevelopmentFuzzStack>(stack), IClassFixture<DevelopmentFuzzStack>;

@@ -22,6 +22,9 @@ public abstract class StackFixture(DatabaseProvider provider, params string[] ap
     public ApiHost Api { get; private set; } = null!;
     public McpServerHost Mcp { get; private set; } = null!;
 
+    /// <summary>Production, as the Dockerfiles run the services; Development, as <c>./run.sh</c> does.</summary>
+    protected virtual string EnvironmentName => "Production";
+
     /// <summary>Settings for the api beyond the defaults; a fixture may start what they point at first.</summary>
     protected virtual Task<string[]> ApiArgsAsync() => Task.FromResult(apiArgs);
 
@@ -31,8 +34,9 @@ public abstract class StackFixture(DatabaseProvider provider, params string[] ap
         Database = await TestDatabase.CreateAsync(provider);
         var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var mcpUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        Mcp = await McpServerHost.StartAsync(Database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (Issuer.Issuer, Issuer.JwksUrl)], mcpUrl);
-        Api = await ApiHost.StartAsync(Database, Issuer, apiUrl, Mcp.ResourceUrl, await ApiArgsAsync(), OverrideServices);
+        var environment = $"--environment={EnvironmentName}";
+        Mcp = await McpServerHost.StartAsync(Database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (Issuer.Issuer, Issuer.JwksUrl)], mcpUrl, environment);
+        Api = await ApiHost.StartAsync(Database, Issuer, apiUrl, Mcp.ResourceUrl, [environment, .. await ApiArgsAsync()], OverrideServices);
     }
 
     public virtual async Task DisposeAsync()
@@ -52,6 +56,12 @@ public abstract class StackFixture(DatabaseProvider provider, params string[] ap
 public sealed class SqliteStack() : StackFixture(DatabaseProvider.Sqlite);
 
 public sealed class PostgresStack() : StackFixture(DatabaseProvider.Postgres);
+
+/// <summary>The stack as <c>./run.sh</c> starts it: Development.</summary>
+public sealed class DevelopmentStack() : StackFixture(DatabaseProvider.Sqlite)
+{
+    protected override string EnvironmentName => "Development";
+}
 
 /// <summary>A stack with a low write limit, for the rate-limit tests.</summary>
 public sealed class RateLimitedStack() : StackFixture(DatabaseProvider.Sqlite, "--RateLimits:WritesPerMinute=3");

@@ -148,3 +148,6 @@ public abstract class TaskEndpointsTests<TStack>(TStack stack) where TStack : St
 public sealed class SqliteTaskEndpointsTests(SqliteStack stack) : TaskEndpointsTests<SqliteStack>(stack), IClassFixture<SqliteStack>;
 
 public sealed class PostgresTaskEndpointsTests(PostgresStack stack) : TaskEndpointsTests<PostgresStack>(stack), IClassFixture<PostgresStack>;
+
+/// <summary>The REST API as ./run.sh starts it (Development): the same answers, other users' tasks included.</summary>
+public sealed class DevelopmentTaskEndpointsTests(DevelopmentStack stack) : TaskEndpointsTests<DevelopmentStack>(stack), IClassFixture<DevelopmentStack>;

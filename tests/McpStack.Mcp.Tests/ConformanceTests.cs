@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using McpStack.Data;
 using McpStack.Testing;
 using Xunit.Abstractions;
@@ -35,31 +34,15 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         await using var proxy = await AuthInjectingProxy.StartAsync(server.BaseUrl, token, proxyPort);
 
         var resultsDir = RepoPaths.Artifacts("conformance", "results");
-        var start = new ProcessStartInfo(Node)
-        {
-            WorkingDirectory = SuiteDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[]
-                 {
-                     Cli, "server", "--url", $"http://127.0.0.1:{proxy.Port}/mcp", "--suite", "all",
-                     "--expected-failures", Path.Combine(SuiteDir, "baseline.yml"), "-o", resultsDir,
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["NO_COLOR"] = "1";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        var report = await stdout + await stderr;
+        var (exitCode, report) = await NodeProcess.RunAsync(Node, SuiteDir,
+            [
+                Cli, "server", "--url", $"http://127.0.0.1:{proxy.Port}/mcp", "--suite", "all",
+                "--expected-failures", Path.Combine(SuiteDir, "baseline.yml"), "-o", resultsDir,
+            ],
+            new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
         await File.WriteAllTextAsync(RepoPaths.Artifacts("conformance", "report.txt"), report);
         output.WriteLine(report);
 
-        Assert.True(process.ExitCode == 0, $"The conformance suite failed (exit {process.ExitCode}):\n{report}");
+        Assert.True(exitCode == 0, $"The conformance suite failed (exit {exitCode}):\n{report}");
     }
 }

@@ -21,10 +21,18 @@ public sealed class ApiHost(WebApplication app, string baseUrl) : LoopbackHost(a
             $"--Auth:Audience={baseUrl}",
             $"--Delegation:McpServerUrl={mcpServerUrl}",
             $"--Delegation:Issuer={baseUrl}",
+            // Required outside Development (where the api generates one, which a Development test checks).
+            .. extraArgs.Contains("--environment=Development") ? [] : new[] { $"--Delegation:SigningKeyPem={NewSigningKeyPem()}" },
             .. extraArgs,
         ];
         var app = ApiApp.Build(args, overrideServices);
         await app.StartAsync();
         return new ApiHost(app, baseUrl);
+    }
+
+    public static string NewSigningKeyPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
     }
 }

@@ -1,11 +1,15 @@
 namespace McpStack.Testing;
 
-/// <summary>The command-line settings every service under test gets: its address, database, trusted issuers and quiet logs.</summary>
+/// <summary>
+/// The command-line settings every service under test gets: its address, database, trusted issuers and quiet logs.
+/// Services run as the Dockerfiles run them (Production) unless a test adds <c>--environment=Development</c>, as
+/// <c>./run.sh</c> starts them; suites where the two differ run in both.
+/// </summary>
 public static class TestHostArgs
 {
     public static IEnumerable<string> Common(string project, string baseUrl, TestDatabase database, IEnumerable<(string Issuer, string JwksUrl)> issuers)
     {
-        yield return "--environment=Testing";
+        yield return "--environment=Production";
         // The project folder, as under `dotnet run`: its appsettings.json applies, not whichever copy landed in the test output.
         yield return $"--contentRoot={Path.Combine(RepoPaths.Root, "src", project)}";
         yield return $"--urls={baseUrl}";

@@ -3,19 +3,14 @@ import { jwt } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
 import { authDatabase } from "./db";
 import { apiAudience, webUrl } from "./config";
-
-const DEVELOPMENT_SECRET = "mcpstack-development-secret-do-not-use-in-production";
+import { sessionSecret } from "./secret";
 
 function createAuth() {
   const baseURL = webUrl();
-  const secret = process.env.BETTER_AUTH_SECRET;
-  if (!secret && process.env.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build") {
-    throw new Error("BETTER_AUTH_SECRET is required in production: a random string of 32 characters or more.");
-  }
   return betterAuth({
     appName: "McpStack",
     baseURL,
-    secret: secret ?? DEVELOPMENT_SECRET,
+    secret: sessionSecret({ baseURL }),
     database: authDatabase(),
     trustedOrigins: [baseURL],
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },

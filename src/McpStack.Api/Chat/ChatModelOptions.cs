@@ -4,7 +4,7 @@ namespace McpStack.Api.Chat;
 
 public enum ChatProvider
 {
-    /// <summary>Chosen from what is set: an OpenAI key, else an OpenAI-compatible base URL, else no model.</summary>
+    /// <summary>Chosen from what is set: a base URL (<c>OPENAI_BASE_URL</c>) means an OpenAI-compatible server, else an OpenAI key means OpenAI, else no model.</summary>
     Auto,
     None,
     OpenAI,

@@ -14,6 +14,7 @@ public static class DelegationServiceCollectionExtensions
         services.AddOptions<DelegationOptions>()
             .Bind(configuration.GetSection(DelegationOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, environment) => environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.SigningKeyPem), DelegationSigningKey.RequiredMessage)
             .ValidateOnStart();
         services.AddSingleton<DelegationSigningKey>();
         services.AddSingleton<DelegatedTokenMinter>();

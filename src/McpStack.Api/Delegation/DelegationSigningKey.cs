@@ -7,6 +7,10 @@ namespace McpStack.Api.Delegation;
 /// <summary>The api's signing key for delegated tokens, with a key id derived from the key (RFC 7638 thumbprint).</summary>
 public sealed class DelegationSigningKey
 {
+    public const string RequiredMessage =
+        "Delegation:SigningKeyPem is required outside Development: an EC P-256 private key in PEM, the same for every api replica " +
+        "(create one with: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt).";
+
     public DelegationSigningKey(IOptions<DelegationOptions> options, IHostEnvironment environment, ILogger<DelegationSigningKey> logger)
     {
         var ecdsa = ECDsa.Create();
@@ -15,16 +19,14 @@ public sealed class DelegationSigningKey
             ecdsa.ImportFromPem(options.Value.SigningKeyPem);
             if (ecdsa.KeySize != 256) throw new InvalidOperationException("Delegation:SigningKeyPem must be an EC P-256 private key (ES256).");
         }
-        else if (environment.IsDevelopment() || environment.IsEnvironment("Testing"))
+        else if (environment.IsDevelopment())
         {
             ecdsa.GenerateKey(ECCurve.NamedCurves.nistP256);
             logger.LogWarning("No Delegation:SigningKeyPem set: generated a key for this process. Set one shared by all api replicas outside Development.");
         }
         else
         {
-            throw new InvalidOperationException(
-                "Delegation:SigningKeyPem is required outside Development: an EC P-256 private key in PEM, the same for every api replica " +
-                "(create one with: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt).");
+            throw new InvalidOperationException(RequiredMessage);
         }
         var key = new ECDsaSecurityKey(ecdsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());

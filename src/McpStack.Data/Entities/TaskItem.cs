@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace McpStack.Data.Entities;
 
-[JsonConverter(typeof(JsonStringEnumConverter<TaskPriority>))]
+[JsonConverter(typeof(NamedEnumConverter<TaskPriority>))]
 public enum TaskPriority
 {
     [JsonStringEnumMemberName("low")] Low,

@@ -3,7 +3,7 @@ using McpStack.Data.Entities;
 
 namespace McpStack.Data.Tasks;
 
-[JsonConverter(typeof(JsonStringEnumConverter<TaskStatusFilter>))]
+[JsonConverter(typeof(NamedEnumConverter<TaskStatusFilter>))]
 public enum TaskStatusFilter
 {
     [JsonStringEnumMemberName("all")] All,
@@ -28,12 +28,16 @@ public sealed record TaskPage(IReadOnlyList<TaskItem> Items, int Total, int Limi
 }
 
 /// <summary>A task as the outside world sees it (REST and MCP): no user id, ever.</summary>
+/// <remarks>
+/// <see cref="DueAt"/> is written even when null: the tools' output schema lists every property as required, and the
+/// MCP SDK's serializer would otherwise drop nulls, so clients that validate results (the TypeScript SDK) refused them.
+/// </remarks>
 public sealed record TaskDto(
     Guid Id,
     string Title,
     string Description,
     bool Completed,
-    DateTime? DueAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTime? DueAt,
     TaskPriority Priority,
     DateTime CreatedAt,
     DateTime UpdatedAt,

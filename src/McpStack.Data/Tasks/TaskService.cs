@@ -19,6 +19,7 @@ public sealed class TaskService(AppDbContext db)
         var errors = new Dictionary<string, string[]>();
         if (take is < 1 or > MaxPageSize) errors["limit"] = [$"limit must be between 1 and {MaxPageSize}."];
         if (skip < 0) errors["offset"] = ["offset must be 0 or more."];
+        if (!Enum.IsDefined(status)) errors["status"] = ["status must be all, pending or completed."];
         if (errors.Count > 0) throw new InputValidationException(errors);
 
         var query = db.Tasks.AsNoTracking();
@@ -42,6 +43,7 @@ public sealed class TaskService(AppDbContext db)
         var errors = new Dictionary<string, string[]>();
         var title = ValidateTitle(input.Title, required: true, errors);
         var description = ValidateDescription(input.Description, errors);
+        ValidatePriority(input.Priority, errors);
         if (errors.Count > 0) throw new InputValidationException(errors);
 
         var task = new TaskItem
@@ -63,6 +65,7 @@ public sealed class TaskService(AppDbContext db)
         var title = ValidateTitle(changes.Title, required: false, errors);
         var description = ValidateDescription(changes.Description, errors);
         if (changes.ClearDueAt && changes.DueAt is not null) errors["dueAt"] = ["Give a due date or clear it, not both."];
+        ValidatePriority(changes.Priority, errors);
         if (errors.Count > 0) throw new InputValidationException(errors);
 
         var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
@@ -135,6 +138,12 @@ public sealed class TaskService(AppDbContext db)
         else if (trimmed.Length > TaskItem.TitleMaxLength) errors["title"] = [$"The title is {trimmed.Length} characters long; the limit is {TaskItem.TitleMaxLength}."];
         else if (trimmed.Any(char.IsControl)) errors["title"] = ["The title cannot contain control characters such as line breaks or tabs."];
         return trimmed;
+    }
+
+    /// <summary>A number cast to the enum (some serializers allow it) is not a priority.</summary>
+    private static void ValidatePriority(TaskPriority? priority, Dictionary<string, string[]> errors)
+    {
+        if (priority is { } p && !Enum.IsDefined(p)) errors["priority"] = ["priority must be low, normal or high."];
     }
 
     private static string? ValidateDescription(string? description, Dictionary<string, string[]> errors)

@@ -1,32 +1,90 @@
+using System.Reflection;
+using System.Text.Json;
+using McpStack.Hosting;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 
 namespace McpStack.Mcp.Tools;
 
 /// <summary>A tool call the tool refused for a reason the caller can act on (bad input, no such task, database down).</summary>
-public sealed class ToolRefusal(string message, Exception innerException) : McpException(message, innerException);
+public sealed class ToolRefusal(string message, Exception? innerException = null) : McpException(message, innerException);
 
 /// <summary>
-/// Turns a <see cref="ToolRefusal"/> into the <c>isError</c> result it stands for, with the tool's own message. Left to
-/// the SDK, each would be logged at Error level with a stack trace (a user's typo would page someone) and its message
-/// prefixed with "An error occurred invoking …".
+/// Turns refusals into the <c>isError</c> results they stand for, with a message saying what to fix, logged at
+/// Information. Left to the SDK, each would be logged at Error level with a stack trace (any token holder could flood
+/// the logs) and answered "An error occurred invoking …". Refusals are the tools' own <see cref="ToolRefusal"/>s and
+/// arguments the SDK could not bind to the tool's parameters (a wrong type, a missing required one).
 /// </summary>
 public static partial class ToolRefusals
 {
-    public static IMcpServerBuilder WithToolRefusals(this IMcpServerBuilder builder) =>
-        builder.WithRequestFilters(filters => filters.AddCallToolFilter(next => async (context, cancellationToken) =>
+    public static IMcpServerBuilder WithToolRefusals(this IMcpServerBuilder builder, Assembly toolAssembly)
+    {
+        var parameters = ToolParameters(toolAssembly);
+        // Checked on the message: without a name the SDK fails to read the parameters and answers an internal error.
+        builder.WithMessageFilters(filters => filters.AddIncomingFilter(next => (context, cancellationToken) =>
+            context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } request && !HasToolName(request.Params)
+                ? throw new McpProtocolException("tools/call needs the name of a tool (see tools/list).", McpErrorCode.InvalidParams)
+                : next(context, cancellationToken)));
+        return builder.WithRequestFilters(filters => filters.AddCallToolFilter(next => async (context, cancellationToken) =>
         {
             try
             {
                 return await next(context, cancellationToken);
             }
-            catch (ToolRefusal refusal)
+            catch (Exception e) when (e is ToolRefusal || IsBindingFailure(e))
             {
+                var name = context.Params?.Name ?? "";
+                var message = e as ToolRefusal ?? Describe(e, parameters.GetValueOrDefault(name, []), context.Params?.Arguments);
                 var logger = context.Services?.GetService<ILogger<ToolRefusal>>();
-                if (logger is not null) LogRefused(logger, context.Params?.Name, refusal.Message);
-                return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = refusal.Message }] };
+                if (logger is not null) LogRefused(logger, name, message.Message);
+                return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = message.Message }] };
             }
         }));
+    }
+
+    private static bool HasToolName(System.Text.Json.Nodes.JsonNode? parameters) =>
+        parameters is System.Text.Json.Nodes.JsonObject o && o["name"] is System.Text.Json.Nodes.JsonValue name &&
+        name.TryGetValue<string>(out var text) && text.Length > 0;
+
+    /// <summary>
+    /// What the SDK throws while it turns arguments into parameters, before the tool runs: the tools themselves
+    /// deserialize nothing and report their own failures as <see cref="ToolRefusal"/>s.
+    /// </summary>
+    private static bool IsBindingFailure(Exception e) =>
+        e is JsonException || (e is ArgumentException { ParamName: "arguments" } && e.Message.StartsWith("Missing required parameter", StringComparison.Ordinal));
+
+    /// <summary>Finds the argument that does not fit its parameter, since the SDK's exception does not name it.</summary>
+    private static ToolRefusal Describe(Exception e, ParameterInfo[] parameters, IDictionary<string, JsonElement>? arguments)
+    {
+        if (e is ArgumentException)
+        {
+            var missing = parameters.FirstOrDefault(p => !p.HasDefaultValue && p.ParameterType != typeof(CancellationToken) && arguments?.ContainsKey(p.Name!) != true);
+            return new ToolRefusal(missing is null ? "A required argument is missing." : $"{missing.Name} is required.");
+        }
+        foreach (var parameter in parameters)
+        {
+            if (arguments?.TryGetValue(parameter.Name!, out var value) != true) continue;
+            try
+            {
+                JsonSerializer.Deserialize(value, parameter.ParameterType, McpJsonUtilities.DefaultOptions);
+            }
+            catch (JsonException)
+            {
+                return new ToolRefusal($"{parameter.Name} must be {JsonValueShapes.Describe(parameter.ParameterType)}.");
+            }
+        }
+        return new ToolRefusal("An argument has the wrong type; see the tool's input schema.");
+    }
+
+    /// <summary>Each tool's parameters by tool name, from the <see cref="McpServerToolAttribute"/> methods of <paramref name="assembly"/>.</summary>
+    private static Dictionary<string, ParameterInfo[]> ToolParameters(Assembly assembly) =>
+        assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<McpServerToolTypeAttribute>() is not null)
+            .SelectMany(t => t.GetMethods())
+            .Select(m => (Method: m, Tool: m.GetCustomAttribute<McpServerToolAttribute>()))
+            .Where(x => x.Tool?.Name is not null)
+            .ToDictionary(x => x.Tool!.Name!, x => x.Method.GetParameters());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tool {Tool} refused the call: {Reason}")]
     private static partial void LogRefused(ILogger logger, string? tool, string reason);

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using McpStack.Data;
+using McpStack.Testing;
+
+namespace McpStack.Mcp.Tests;
+
+/// <summary>
+/// Malformed JSON-RPC and wrong-typed tool arguments sent straight over HTTP: a JSON-RPC error or an <c>isError</c>
+/// result naming the argument, never a 5xx or exception text, in Production (the Dockerfile) and Development (./run.sh).
+/// </summary>
+public abstract class BadInputTests<TServer>(TServer fixture) where TServer : McpServerFixture
+{
+    private static readonly string Deep = string.Concat(Enumerable.Repeat("{\"a\":", 70)) + "1" + new string('}', 70);
+
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string body)
+    {
+        using var client = fixture.Server.CreateClient(fixture.TokenFor("bad-input"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string Call(string tool, string arguments) =>
+        $$$"""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"{{{tool}}}","arguments":{{{arguments}}}}}""";
+
+    /// <summary>The JSON-RPC message of a response, whether sent as plain JSON or as one server-sent event.</summary>
+    private static JsonElement Message(string body)
+    {
+        var json = body.TrimStart().StartsWith('{') ? body : string.Join("", body.Split('\n').Where(l => l.StartsWith("data:", StringComparison.Ordinal)).Select(l => l[5..]));
+        return JsonDocument.Parse(json).RootElement;
+    }
+
+    private static void AssertClean(HttpStatusCode status, string body)
+    {
+        Assert.True((int)status < 500, $"{(int)status}: {body}");
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/list" """)]
+    [InlineData("[[[[")]
+    [InlineData("")]
+    public async Task A_body_that_is_not_JSON_RPC_is_refused_without_a_5xx(string body)
+    {
+        var (status, text) = await PostAsync(body);
+        AssertClean(status, text);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+
+    [Fact]
+    public async Task JSON_nested_deeper_than_64_levels_is_refused_without_a_5xx()
+    {
+        var (status, text) = await PostAsync(Call("add_task", Deep));
+        AssertClean(status, text);
+    }
+
+    [Theory]
+    [InlineData("add_task", """{"title":5}""", "title")]
+    [InlineData("add_task", """{"title":"ok","priority":"urgent"}""", "priority")]
+    [InlineData("add_task", """{"title":"ok","priority":7}""", "priority")]
+    [InlineData("add_task", """{"title":"ok","priority":-1}""", "priority")]
+    [InlineData("add_task", """{"title":"ok","dueAt":"next tuesday"}""", "dueAt")]
+    [InlineData("list_tasks", """{"limit":"abc"}""", "limit")]
+    [InlineData("list_tasks", """{"limit":99999999999}""", "limit")]
+    [InlineData("list_tasks", """{"status":3}""", "status")]
+    [InlineData("complete_task", """{"id":"x","completed":"yes"}""", "completed")]
+    public async Task A_wrong_typed_argument_is_a_tool_error_naming_it(string tool, string arguments, string argument)
+    {
+        var (status, text) = await PostAsync(Call(tool, arguments));
+        AssertClean(status, text);
+        var result = Message(text).GetProperty("result");
+        Assert.True(result.GetProperty("isError").GetBoolean(), text);
+        var message = result.GetProperty("content")[0].GetProperty("text").GetString()!;
+        Assert.True(message.Contains(argument, StringComparison.Ordinal), message);
+        Assert.DoesNotContain("An error occurred", message, StringComparison.Ordinal);
+
+        await using var client = await fixture.ConnectAsAsync("bad-input");
+        var own = await client.CallToolAsync("list_tasks", new Dictionary<string, object?>());
+        Assert.Equal(0, own.StructuredContent!.Value.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_tools_call_without_a_name_is_invalid_params()
+    {
+        var (status, text) = await PostAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{}}}""");
+        AssertClean(status, text);
+        Assert.Equal(-32602, Message(text).GetProperty("error").GetProperty("code").GetInt32());
+    }
+}
+
+public sealed class DevelopmentMcpServer() : McpServerFixture(DatabaseProvider.Sqlite, "--environment=Development");
+
+public sealed class ProductionBadInputTests(SqliteMcpServer fixture) : BadInputTests<SqliteMcpServer>(fixture), IClassFixture<SqliteMcpServer>;
+
+public sealed class DevelopmentBadInputTests(DevelopmentMcpServer fixture) : BadInputTests<DevelopmentMcpServer>(fixture), IClassFixture<DevelopmentMcpServer>;

@@ -1,0 +1,110 @@
+// The official TypeScript MCP client (@modelcontextprotocol/sdk) against the running MCP server, as a user of the
+// MCP Inspector or an IDE would connect. The client checks every structured result against the tool's declared
+// output schema, so a schema the server breaks fails here. Started by TypeScriptClientTests.cs with:
+//   MCP_URL      the endpoint
+//   MCP_TOKEN    a valid token for one user
+//   MCP_TOKEN_2  a valid token for another user
+//   MCP_TOKEN_WRONG_AUDIENCE  a token signed by the trusted issuer for another audience
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+
+const url = new URL(process.env.MCP_URL);
+
+async function connect(token) {
+  const client = new Client({ name: "mcpstack-ts-client-test", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+  await client.connect(transport);
+  // Listing is what arms the client's output-schema validation for each tool.
+  const { tools } = await client.listTools();
+  return { client, tools };
+}
+
+const text = (result) => result.content.filter((c) => c.type === "text").map((c) => c.text).join("\n");
+
+test("lists the tools, each with an output schema, and no user id anywhere", async () => {
+  const { client, tools } = await connect(process.env.MCP_TOKEN);
+  try {
+    assert.deepEqual(tools.map((t) => t.name).sort(), ["add_task", "complete_task", "delete_task", "health", "list_tasks", "update_task"]);
+    for (const tool of tools) {
+      assert.ok(tool.outputSchema, `${tool.name} has an output schema`);
+      assert.doesNotMatch(JSON.stringify(tool.inputSchema), /user/i);
+    }
+  } finally {
+    await client.close();
+  }
+});
+
+test("add, list, update, complete and delete, each result valid against its schema", async () => {
+  const { client } = await connect(process.env.MCP_TOKEN);
+  try {
+    const bare = await client.callTool({ name: "add_task", arguments: { title: "no due date" } });
+    assert.equal(bare.isError ?? false, false, text(bare));
+    assert.equal(bare.structuredContent.dueAt, null);
+    assert.equal(bare.structuredContent.priority, "normal");
+
+    const dated = await client.callTool({ name: "add_task", arguments: { title: "with a due date", dueAt: "2026-12-24T18:00:00Z", priority: "high", description: "gift" } });
+    assert.equal(dated.structuredContent.dueAt.slice(0, 19), "2026-12-24T18:00:00");
+
+    const page = await client.callTool({ name: "list_tasks", arguments: { limit: 2 } });
+    assert.equal(page.structuredContent.tasks.length, 2);
+    assert.equal(page.structuredContent.total, 2);
+    assert.deepEqual(JSON.parse(text(page)), page.structuredContent, "the text copy is the structured content");
+
+    const id = bare.structuredContent.id;
+    const updated = await client.callTool({ name: "update_task", arguments: { id, title: "renamed", dueAt: "2027-01-01T09:00:00Z" } });
+    assert.equal(updated.structuredContent.title, "renamed");
+    const cleared = await client.callTool({ name: "update_task", arguments: { id, clearDueAt: true } });
+    assert.equal(cleared.structuredContent.dueAt, null);
+
+    const done = await client.callTool({ name: "complete_task", arguments: { id } });
+    assert.equal(done.structuredContent.completed, true);
+    const pending = await client.callTool({ name: "list_tasks", arguments: { status: "pending" } });
+    assert.deepEqual(pending.structuredContent.tasks.map((t) => t.title), ["with a due date"]);
+
+    const deleted = await client.callTool({ name: "delete_task", arguments: { id } });
+    assert.deepEqual([deleted.structuredContent.deleted, deleted.structuredContent.title], [true, "renamed"]);
+
+    const health = await client.callTool({ name: "health", arguments: {} });
+    assert.equal(health.structuredContent.status, "ok");
+  } finally {
+    await client.close();
+  }
+});
+
+test("bad input and other users' ids are tool errors with a message; an unknown tool is a protocol error", async () => {
+  const { client } = await connect(process.env.MCP_TOKEN);
+  const { client: other } = await connect(process.env.MCP_TOKEN_2);
+  try {
+    const theirs = await other.callTool({ name: "add_task", arguments: { title: "someone else's" } });
+    for (const [name, args, message] of [
+      ["add_task", { title: "" }, /title/i],
+      ["add_task", { title: "x".repeat(201) }, /200/],
+      ["add_task", { title: "ok", priority: "urgent" }, /priority/i],
+      ["add_task", { title: "ok", priority: 7 }, /priority/i],
+      ["list_tasks", { limit: 0 }, /limit/i],
+      ["complete_task", { id: "not-an-id" }, /id/i],
+      ["complete_task", { id: theirs.structuredContent.id }, /No task/],
+      ["delete_task", { id: theirs.structuredContent.id }, /No task/],
+    ]) {
+      const result = await client.callTool({ name, arguments: args });
+      assert.equal(result.isError, true, `${name} ${JSON.stringify(args)} should be refused: ${text(result)}`);
+      assert.match(text(result), message);
+      assert.doesNotMatch(text(result), /\bat \w+\./, "no stack trace");
+    }
+    const still = await other.callTool({ name: "list_tasks", arguments: {} });
+    assert.deepEqual(still.structuredContent.tasks.map((t) => t.title), ["someone else's"]);
+
+    await assert.rejects(client.callTool({ name: "no_such_tool", arguments: {} }), (e) => e instanceof McpError && e.code === -32602);
+  } finally {
+    await client.close();
+    await other.close();
+  }
+});
+
+test("a token for another audience, or none, cannot connect", async () => {
+  await assert.rejects(connect(process.env.MCP_TOKEN_WRONG_AUDIENCE), /401|Unauthorized/i);
+  await assert.rejects(connect("not.a.token"), /401|Unauthorized/i);
+});
