@@ -10,7 +10,7 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 interface SecretOptions {
   /** The site's URL (Better Auth's baseURL). */
   baseURL: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Where a development secret is kept: the repository's data folder, which run.sh uses too. */
   file?: string;
 }
