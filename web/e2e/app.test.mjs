@@ -65,7 +65,11 @@ describe("McpStack in a browser", { timeout: 180_000 }, () => {
       }
     });
     await step(page, "tasks-complete", async () => {
-      await page.getByLabel("Mark “Buy milk” as done").check();
+      // The filter reloads the list: wait until the change is saved, or the list may be read before it.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "PATCH" && r.ok()),
+        page.getByLabel("Mark “Buy milk” as done").check(),
+      ]);
       await page.getByRole("button", { name: "completed", exact: true }).click();
       await page.getByTestId("task-row").filter({ hasText: "Buy milk" }).waitFor();
       await waitForCount(page.getByTestId("task-row"), 1);
@@ -109,6 +113,45 @@ describe("McpStack in a browser", { timeout: 180_000 }, () => {
       await page.getByRole("link", { name: "Tasks" }).click();
       await page.getByTestId("task-row").filter({ hasText: "Water the plants" }).waitFor();
     });
+  });
+
+  test("the task page says what went wrong: the api down, a task changed elsewhere, too many writes", async () => {
+    const carol = await signUp("carol");
+    const { page } = carol;
+    const { token } = await (await page.request.get(`${stack.webUrl}/api/auth/token`)).json();
+    const api = (method, path, body) =>
+      fetch(stack.apiUrl + path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+    const alert = (text) => page.getByRole("alert").filter({ hasText: text });
+
+    await step(page, "error-api-down", async () => {
+      // The browser cannot reach the api at all, as when it is stopped.
+      await page.route(`${stack.apiUrl}/**`, (route) => route.abort("connectionrefused"));
+      await page.reload();
+      await alert("Is the api running?").waitFor();
+      await page.unroute(`${stack.apiUrl}/**`);
+      await page.reload();
+      await page.getByText("No tasks yet").waitFor();
+    });
+    await step(page, "error-conflict", async () => {
+      await page.getByLabel("New task").fill("Contended");
+      await page.getByRole("button", { name: "Add" }).click();
+      await page.getByTestId("task-row").filter({ hasText: "Contended" }).waitFor();
+      const [task] = (await (await api("GET", "/api/tasks")).json()).items;
+      assert.equal((await api("PATCH", `/api/tasks/${task.id}`, { title: "Changed elsewhere", version: task.version })).status, 200);
+      await page.getByLabel("Mark “Contended” as done").check();
+      await alert("changed elsewhere").waitFor();
+      await page.getByTestId("task-row").filter({ hasText: "Changed elsewhere" }).waitFor();
+    });
+    await step(page, "error-rate-limit", async () => {
+      let status = 0;
+      for (let i = 0; i < 200 && status !== 429; i++) status = (await api("POST", "/api/tasks", { title: `Bulk ${i}` })).status;
+      assert.equal(status, 429);
+      await page.getByLabel("New task").fill("One too many");
+      await page.getByRole("button", { name: "Add" }).click();
+      await alert("try again in").waitFor();
+    });
+    console.log(`Screenshot: ${await snapshot(page, "tasks-rate-limited")}`);
+    await carol.context.close();
   });
 
   test("another user sees none of the first user's tasks or conversations", async () => {
