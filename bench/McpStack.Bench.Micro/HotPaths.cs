@@ -29,7 +29,7 @@ public class HotPaths
     private string _token = "";
     private TokenValidationParameters _validation = null!;
     private readonly JsonWebTokenHandler _plainHandler = new() { MapInboundClaims = false };
-    private readonly CachingJsonWebTokenHandler _cachingHandler = new(TimeProvider.System) { MapInboundClaims = false };
+    private readonly CachingJsonWebTokenHandler _cachingHandler = new(TimeProvider.System, TimeSpan.FromMinutes(5)) { MapInboundClaims = false };
 
     [GlobalSetup]
     public async Task SetupAsync()

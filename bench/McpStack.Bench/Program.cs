@@ -69,6 +69,7 @@ foreach (var provider in providers)
         ["Mcp__ResourceUrl"] = baseUrl + "/mcp",
         ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
         ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
+        ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00", // the bench's tokens outlive its runs
         ["Auth__RequireHttpsMetadata"] = "false",
         ["Logging__LogLevel__Default"] = "Warning",
     };
@@ -196,6 +197,7 @@ await using (var api = await ServerProcess.StartAsync(apiDll, apiUrl + "/health"
                      ["DATABASE_URL"] = apiDb.Url,
                      ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
                      ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
+                     ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00",
                      ["Auth__Audience"] = apiUrl,
                      ["Auth__RequireHttpsMetadata"] = "false",
                      ["Delegation__SigningKeyPem"] = delegationKey.ExportECPrivateKeyPem(),

@@ -42,7 +42,6 @@ public static class ApiApp
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        _ = app.Services.GetRequiredService<DelegationSigningKey>(); // a malformed key fails the start, not the first chat turn
         app.Logger.LogInformation("Chat model: {Model}", app.Services.GetRequiredService<ChatModel>() is { Client: null }
             ? "none: the chat answers slash commands only (/help). Set OPENAI_API_KEY or Chat:Provider to use a model"
             : app.Services.GetRequiredService<ChatModel>().Description);

@@ -28,7 +28,7 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
         {
             task.ToTable("tasks");
             task.HasKey(t => t.Id);
-            task.Property(t => t.UserId).HasMaxLength(UserIdMaxLength).IsRequired();
+            task.Property(t => t.UserId).HasMaxLength(IUserOwned.UserIdMaxLength).IsRequired();
             task.Property(t => t.Title).HasMaxLength(TaskItem.TitleMaxLength).IsRequired();
             task.Property(t => t.Description).HasMaxLength(TaskItem.DescriptionMaxLength).IsRequired();
             task.Property(t => t.Priority).HasConversion(PriorityConverter).HasMaxLength(16);
@@ -41,7 +41,7 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
         {
             conversation.ToTable("conversations");
             conversation.HasKey(c => c.Id);
-            conversation.Property(c => c.UserId).HasMaxLength(UserIdMaxLength).IsRequired();
+            conversation.Property(c => c.UserId).HasMaxLength(IUserOwned.UserIdMaxLength).IsRequired();
             conversation.Property(c => c.Title).HasMaxLength(Conversation.TitleMaxLength).IsRequired();
             conversation.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
             conversation.HasIndex(c => new { c.UserId, c.UpdatedAt });
@@ -52,7 +52,7 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
         {
             message.ToTable("messages");
             message.HasKey(m => m.Id);
-            message.Property(m => m.UserId).HasMaxLength(UserIdMaxLength).IsRequired();
+            message.Property(m => m.UserId).HasMaxLength(IUserOwned.UserIdMaxLength).IsRequired();
             message.Property(m => m.Role).HasMaxLength(16).IsRequired();
             message.Property(m => m.Content).IsRequired();
             message.HasIndex(m => new { m.ConversationId, m.CreatedAt });
@@ -134,8 +134,6 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
                 break;
         }
     }
-
-    private const int UserIdMaxLength = 128;
 
     /// <summary>Gives new rows a UUID v7 from the context's clock when they are added.</summary>
     private sealed class UuidV7Generator : Microsoft.EntityFrameworkCore.ValueGeneration.ValueGenerator<Guid>

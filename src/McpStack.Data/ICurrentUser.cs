@@ -3,7 +3,10 @@ namespace McpStack.Data;
 /// <summary>Who the current request acts for. The id always comes from a validated token, never from input.</summary>
 public interface ICurrentUser
 {
-    /// <summary>The user's id (the token's <c>sub</c>), or null when no user is signed in.</summary>
+    /// <summary>
+    /// The user's id, from the token's issuer and subject (the bare <c>sub</c> for the primary user base), or null when
+    /// no user is signed in. See <c>TrustedIssuer.UserNamespace</c>.
+    /// </summary>
     string? UserId { get; }
 }
 

@@ -71,6 +71,20 @@ public sealed class ApiAuthTests(SqliteStack stack) : IClassFixture<SqliteStack>
         Assert.Equal(HttpStatusCode.Unauthorized, await MeStatusAsync(token));
     }
 
+    public static TheoryData<string> RuleBreakingTokens => [.. TestIssuer.RuleBreakingKinds];
+
+    [Theory]
+    [MemberData(nameof(RuleBreakingTokens))]
+    public async Task Well_signed_tokens_that_break_a_rule_get_a_plain_401(string kind)
+    {
+        using var client = stack.Api.CreateClient(stack.Issuer.CreateRuleBreakingToken(kind, stack.Api.Audience));
+        using var response = await client.GetAsync("/api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.DoesNotContain("evil", challenge, StringComparison.Ordinal);
+        Assert.DoesNotContain("error_description", challenge, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_new_signing_key_is_accepted_without_a_restart()
     {

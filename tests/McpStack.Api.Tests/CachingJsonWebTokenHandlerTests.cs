@@ -11,7 +11,7 @@ public sealed class CachingJsonWebTokenHandlerTests : IAsyncLifetime
     private const string Audience = "http://api.test";
     private TestIssuer _issuer = null!;
     private TokenValidationParameters _parameters = null!;
-    private readonly CachingJsonWebTokenHandler _handler = new(TimeProvider.System) { MapInboundClaims = false };
+    private readonly CachingJsonWebTokenHandler _handler = new(TimeProvider.System, TimeSpan.FromMinutes(5)) { MapInboundClaims = false };
 
     public async Task InitializeAsync()
     {
@@ -71,5 +71,20 @@ public sealed class CachingJsonWebTokenHandlerTests : IAsyncLifetime
         Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
         Assert.Null(second.ClaimsIdentity.FindFirst("role"));
         Assert.Equal("alice", second.ClaimsIdentity.FindFirst("sub")?.Value);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_is_checked_again_against_the_current_keys_once_its_cache_lifetime_passes()
+    {
+        using var handler = new CachingJsonWebTokenHandler(TimeProvider.System, TimeSpan.FromSeconds(1)) { MapInboundClaims = false };
+        var token = _issuer.CreateToken("alice", Audience);
+        Assert.True((await handler.ValidateTokenAsync(token, _parameters)).IsValid);
+
+        // The key is withdrawn: the remembered validation stands for at most its cache lifetime.
+        var withdrawn = _parameters.Clone();
+        withdrawn.IssuerSigningKeys = [_issuer.Rs256];
+        Assert.True((await handler.ValidateTokenAsync(token, withdrawn)).IsValid);
+        await Task.Delay(TimeSpan.FromSeconds(1.3));
+        Assert.False((await handler.ValidateTokenAsync(token, withdrawn)).IsValid);
     }
 }

@@ -36,14 +36,16 @@ public sealed class EnvironmentTests
         }
     }
 
-    [Fact]
-    public async Task Outside_Development_the_api_refuses_to_start_without_a_delegation_key_and_says_how_to_make_one()
+    [Theory]
+    [InlineData("", "openssl ecparam")]
+    [InlineData("not a key", "not an EC P-256 private key")]
+    public async Task Outside_Development_the_api_refuses_to_start_without_a_valid_delegation_key_and_says_why(string pem, string message)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var issuer = await TestIssuer.StartAsync();
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ApiHost.StartAsync(database, issuer, url, url + "/mcp", ["--Delegation:SigningKeyPem="]));
-        Assert.Contains("openssl ecparam", error.ToString(), StringComparison.Ordinal);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ApiHost.StartAsync(database, issuer, url, url + "/mcp", [$"--Delegation:SigningKeyPem={pem}"]));
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

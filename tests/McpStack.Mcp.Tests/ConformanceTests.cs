@@ -28,6 +28,7 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         var proxyPort = FreePort.Next();
         await using var server = await McpServerHost.StartAsync(database, issuer,
             "--Mcp:ConformanceMode=true",
+            "--Auth:Issuers:0:MaxTokenLifetime=01:00:00",
             $"--Mcp:AllowedOrigins:0=http://127.0.0.1:{proxyPort}",
             $"--Mcp:AllowedOrigins:1=http://localhost:{proxyPort}");
         var token = issuer.CreateToken("conformance", server.ResourceUrl, lifetime: TimeSpan.FromMinutes(30));

@@ -83,6 +83,19 @@ public sealed class McpAuthTests(SqliteMcpServer fixture) : IClassFixture<Sqlite
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    public static TheoryData<string> RuleBreakingTokens => [.. TestIssuer.RuleBreakingKinds];
+
+    [Theory]
+    [MemberData(nameof(RuleBreakingTokens))]
+    public async Task Well_signed_tokens_that_break_a_rule_get_a_plain_401(string kind)
+    {
+        using var response = await PostAsync(fixture.Issuer.CreateRuleBreakingToken(kind, fixture.Server.ResourceUrl));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains("resource_metadata", challenge, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", challenge, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_rotated_signing_key_is_picked_up_without_a_restart()
     {

@@ -72,6 +72,12 @@ public sealed class TestIssuer : IAsyncDisposable
         return issuer;
     }
 
+    /// <summary>Takes <paramref name="key"/> out of the JWKS, as an issuer does with a compromised key.</summary>
+    public void Withdraw(SecurityKey key)
+    {
+        lock (_lock) _published.Remove(key);
+    }
+
     /// <summary>Publishes a new ES256 key and signs with it from now on; the old one stays published.</summary>
     public SecurityKey RotateEs256()
     {
@@ -97,7 +103,9 @@ public sealed class TestIssuer : IAsyncDisposable
         string? issuer = null,
         SecurityKey? key = null,
         string? algorithm = null,
-        IDictionary<string, object>? claims = null)
+        IDictionary<string, object>? claims = null,
+        DateTime? issuedAt = null,
+        IDictionary<string, object>? header = null)
     {
         key ??= Es256;
         algorithm ??= key is RsaSecurityKey ? SecurityAlgorithms.RsaSha256 : SecurityAlgorithms.EcdsaSha256;
@@ -108,14 +116,34 @@ public sealed class TestIssuer : IAsyncDisposable
             Issuer = issuer ?? Issuer,
             Audience = audience,
             Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, subject), new Claim("email", $"{subject}@example.test")]),
-            IssuedAt = nbf,
+            IssuedAt = issuedAt ?? nbf,
             NotBefore = nbf,
             Expires = nbf + (lifetime ?? TimeSpan.FromMinutes(5)),
             SigningCredentials = new SigningCredentials(key, algorithm),
             Claims = claims,
+            AdditionalHeaderClaims = header,
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
+
+    /// <summary>
+    /// Tokens that are well signed by this issuer but break a rule of RFC 7515/7519 or of McpStack's, and tokens whose
+    /// text must not reach a response header: each must get a plain 401, at the api and at the MCP server alike.
+    /// </summary>
+    public static IReadOnlyList<string> RuleBreakingKinds { get; } =
+        ["crit-header", "blank-subject", "padded-subject", "future-iat", "ten-year-lifetime", "crlf-issuer-unknown-key", "non-ascii-issuer-unknown-key"];
+
+    public string CreateRuleBreakingToken(string kind, string audience) => kind switch
+    {
+        "crit-header" => CreateToken("mallory", audience, header: new Dictionary<string, object> { ["crit"] = new[] { "exp-ext" }, ["exp-ext"] = 1 }),
+        "blank-subject" => CreateToken("   ", audience),
+        "padded-subject" => CreateToken(" alice", audience),
+        "future-iat" => CreateToken("mallory", audience, issuedAt: DateTime.UtcNow.AddHours(2)),
+        "ten-year-lifetime" => CreateToken("mallory", audience, lifetime: TimeSpan.FromDays(3650)),
+        "crlf-issuer-unknown-key" => CreateToken("mallory", audience, issuer: "https://evil.example\r\nSet-Cookie: pwned=1", key: NewEcKey()),
+        "non-ascii-issuer-unknown-key" => CreateToken("mallory", audience, issuer: "https://évil.example/☃", key: NewEcKey()),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
 
     /// <summary>A token signed with EdDSA (Ed25519), as Better Auth signs by default.</summary>
     public string CreateEdDsaToken(string subject, string audience, TimeSpan? lifetime = null)

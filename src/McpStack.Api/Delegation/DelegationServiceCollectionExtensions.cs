@@ -15,6 +15,9 @@ public static class DelegationServiceCollectionExtensions
             .Bind(configuration.GetSection(DelegationOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate<IHostEnvironment>((o, environment) => environment.IsDevelopment() || !string.IsNullOrWhiteSpace(o.SigningKeyPem), DelegationSigningKey.RequiredMessage)
+            // Checked on start (not by `migrate`), so a bad key fails the start instead of the first chat turn.
+            .Validate(o => string.IsNullOrWhiteSpace(o.SigningKeyPem) || DelegationSigningKey.IsP256PrivateKey(o.SigningKeyPem),
+                "Delegation:SigningKeyPem is not an EC P-256 private key in PEM.")
             .ValidateOnStart();
         services.AddSingleton<DelegationSigningKey>();
         services.AddSingleton<DelegatedTokenMinter>();

@@ -34,6 +34,24 @@ public sealed class DelegationSigningKey
         Credentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256);
     }
 
+    public static bool IsP256PrivateKey(string pem)
+    {
+        using var ecdsa = ECDsa.Create();
+        try
+        {
+            ecdsa.ImportFromPem(pem);
+            return ecdsa.KeySize == 256;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     public ECDsaSecurityKey Key { get; }
 
     public SigningCredentials Credentials { get; }

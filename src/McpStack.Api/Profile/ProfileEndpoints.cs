@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using McpStack.Hosting.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace McpStack.Api.Profile;
@@ -12,8 +13,9 @@ public static class ProfileEndpoints
         return app;
     }
 
+    /// <summary><c>id</c> is the user's McpStack id: the token's <c>sub</c> for the web tier's users (see TrustedIssuer.UserNamespace).</summary>
     private static Ok<MeResponse> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(
-        user.FindFirstValue(JwtRegisteredClaimNames.Sub)!,
+        user.FindFirstValue(JwtAuthenticationExtensions.UserKeyClaim)!,
         user.FindFirstValue(JwtRegisteredClaimNames.Email),
         user.FindFirstValue(JwtRegisteredClaimNames.Name)));
 }

@@ -4,7 +4,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.IdentityModel.JsonWebTokens;
+using McpStack.Hosting.Auth;
 
 namespace McpStack.Api.Security;
 
@@ -21,7 +21,7 @@ public sealed class RateLimitOptions
     public int ChatTurnsPerMinute { get; set; } = 20;
 }
 
-/// <summary>Per-user limits (by token subject) with the built-in rate limiter; refusals are 429 with Retry-After.</summary>
+/// <summary>Per-user limits (by the user's id: issuer and subject) with the built-in rate limiter; refusals are 429 with Retry-After.</summary>
 public static class RateLimiting
 {
     public const string Writes = "writes";
@@ -60,6 +60,6 @@ public static class RateLimiting
 
     private static RateLimitPartition<string> PerUser(HttpContext context, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(
-            context.User.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? "anonymous",
+            context.User.FindFirstValue(JwtAuthenticationExtensions.UserKeyClaim) ?? "anonymous",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
 }

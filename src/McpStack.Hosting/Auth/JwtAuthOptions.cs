@@ -21,8 +21,19 @@ public sealed class JwtAuthOptions
     /// <summary>Leeway for clock differences between the issuer and this service.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often signing keys are fetched again even when nothing asks for it.</summary>
-    public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// How often signing keys are fetched again even when nothing asks for it: how long a key withdrawn from the JWKS
+    /// may still verify new tokens. Microsoft.IdentityModel's floor is 5 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00", ErrorMessage = "Auth:JwksRefreshInterval must be between 5 minutes and 1 day.")]
+    public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a validated token is remembered before its signature is checked again (never past its expiry). A token
+    /// signed with a withdrawn key stops working at most <see cref="JwksRefreshInterval"/> + this after the withdrawal.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Auth:ValidatedTokenCacheLifetime must be between 0 and 1 hour.")]
+    public TimeSpan ValidatedTokenCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The least time between two fetches forced by a token with an unknown key id (key rotation).</summary>
     public TimeSpan JwksMinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -39,4 +50,25 @@ public sealed class TrustedIssuer
 
     /// <summary>Where its signing keys are published; defaults to OpenID discovery from <see cref="Issuer"/>.</summary>
     public string? JwksUrl { get; set; }
+
+    /// <summary>
+    /// Which user base its subjects belong to: a user's id is <c>namespace|sub</c>, so two issuers' subjects never name
+    /// the same user. Unset, it is the issuer itself. Empty means the primary user base, whose ids are the bare
+    /// <c>sub</c>: the web tier's issuer at the api, and at the MCP server the api (whose tokens carry those ids) and the
+    /// web tier when it signs MCP clients in. Never empty for an issuer whose users are not McpStack's own.
+    /// </summary>
+    [RegularExpression(@"^[^|]*$", ErrorMessage = "A UserNamespace cannot contain '|'.")]
+    public string? UserNamespace { get; set; }
+
+    /// <summary>The longest life a token of this issuer may have (expiry minus issue time); longer ones are refused.</summary>
+    [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The id McpStack stores for this issuer's <paramref name="subject"/>.</summary>
+    public string UserKey(string subject) => UserNamespace switch
+    {
+        "" => subject,
+        null => $"{Issuer}|{subject}",
+        var ns => $"{ns}|{subject}",
+    };
 }

@@ -19,9 +19,13 @@ public static class JwtAuthenticationExtensions
     /// <summary>The scheme every endpoint authenticates with; it forwards to the scheme of the token's issuer.</summary>
     public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
 
+    /// <summary>The claim holding the user's McpStack id, derived from the token's issuer and subject.</summary>
+    public const string UserKeyClaim = "mcpstack_user";
+
     /// <summary>
-    /// Validates bearer tokens from the configured issuers: signature against the issuer's JWKS, issuer,
-    /// audience, expiry and pinned algorithms. Registers the <see cref="ICurrentUser"/> read from the token's <c>sub</c>.
+    /// Validates bearer tokens from the configured issuers: signature against the issuer's JWKS, issuer, audience,
+    /// expiry, lifetime and pinned algorithms (<see cref="TokenRules"/>). Registers the <see cref="ICurrentUser"/>: the
+    /// token's issuer and subject as one id.
     /// </summary>
     public static AuthenticationBuilder AddMcpStackJwtBearer(
         this IServiceCollection services,
@@ -31,7 +35,9 @@ public static class JwtAuthenticationExtensions
         Action<TokenValidationParameters>? configureValidation = null)
     {
         var section = configuration.GetSection(JwtAuthOptions.SectionName);
-        services.AddOptions<JwtAuthOptions>().Bind(section).Configure(o => configure?.Invoke(o)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JwtAuthOptions>().Bind(section).Configure(o => configure?.Invoke(o)).ValidateDataAnnotations()
+            .Validate(o => o.Issuers.All(i => !(i.UserNamespace ?? i.Issuer).Contains('|', StringComparison.Ordinal)), "An issuer's UserNamespace (by default the issuer) cannot contain '|'.")
+            .ValidateOnStart();
         var options = section.Get<JwtAuthOptions>() ?? new JwtAuthOptions();
         configure?.Invoke(options);
 
@@ -55,21 +61,19 @@ public static class JwtAuthenticationExtensions
                 jwt.MapInboundClaims = false;
                 jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
                 jwt.RefreshOnIssuerKeyNotFound = true;
-                jwt.AutomaticRefreshInterval = options.JwksRefreshInterval;
-                jwt.RefreshInterval = options.JwksMinimumRefreshInterval;
-                if (issuer.JwksUrl is { Length: > 0 } jwksUrl)
+                // Microsoft.IdentityModel falls back to the last keys that worked, for an hour, when a token fails with
+                // the current ones: a key withdrawn from the JWKS would keep verifying new tokens. Withdrawn means gone.
+                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+                    issuer.JwksUrl is { Length: > 0 } jwksUrl ? jwksUrl : issuer.Issuer.TrimEnd('/') + "/.well-known/openid-configuration",
+                    issuer.JwksUrl is { Length: > 0 } ? new JwksRetriever() : new OpenIdConnectConfigurationRetriever(),
+                    new HttpDocumentRetriever { RequireHttps = options.RequireHttpsMetadata })
                 {
-                    jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                        jwksUrl, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = options.RequireHttpsMetadata })
-                    {
-                        AutomaticRefreshInterval = options.JwksRefreshInterval,
-                        RefreshInterval = options.JwksMinimumRefreshInterval,
-                    };
-                }
-                else
-                {
-                    jwt.Authority = issuer.Issuer;
-                }
+                    AutomaticRefreshInterval = options.JwksRefreshInterval,
+                    RefreshInterval = options.JwksMinimumRefreshInterval,
+                    UseLastKnownGoodConfiguration = false,
+                };
+                // Token contents (an issuer with CR/LF in it) must never reach a response header.
+                jwt.IncludeErrorDetails = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = issuer.Issuer,
@@ -88,13 +92,23 @@ public static class JwtAuthenticationExtensions
                 configureValidation?.Invoke(jwt.TokenValidationParameters);
                 jwt.Events = new JwtBearerEvents
                 {
-                    // Identity is the subject: a valid signature on a token without one is still no user.
                     OnTokenValidated = context =>
                     {
-                        if (string.IsNullOrEmpty(context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub)))
+                        var timeProvider = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                        if (TokenRules.Refusal(context.SecurityToken as JsonWebToken, issuer, options.ClockSkew, timeProvider.GetUtcNow().UtcDateTime) is { } reason)
                         {
-                            context.Fail("The token has no 'sub' claim.");
+                            context.Fail(reason);
+                            return Task.CompletedTask;
                         }
+                        // Identity is the pair (issuer, subject), as one stable id: see TrustedIssuer.UserNamespace.
+                        var principal = context.Principal!;
+                        var userKey = issuer.UserKey(principal.FindFirstValue(JwtRegisteredClaimNames.Sub)!);
+                        if (userKey.Length > Data.Entities.IUserOwned.UserIdMaxLength)
+                        {
+                            context.Fail($"The token's issuer and subject make a user id longer than {Data.Entities.IUserOwned.UserIdMaxLength} characters.");
+                            return Task.CompletedTask;
+                        }
+                        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(UserKeyClaim, userKey));
                         return Task.CompletedTask;
                     },
                 };
@@ -103,7 +117,7 @@ public static class JwtAuthenticationExtensions
             services.AddOptions<JwtBearerOptions>(schemes[i]).Configure<TimeProvider>((jwt, timeProvider) =>
             {
                 jwt.TokenHandlers.Clear();
-                jwt.TokenHandlers.Add(new CachingJsonWebTokenHandler(timeProvider) { MapInboundClaims = false });
+                jwt.TokenHandlers.Add(new CachingJsonWebTokenHandler(timeProvider, options.ValidatedTokenCacheLifetime) { MapInboundClaims = false });
             });
         }
         services.TryAddSingleton(TimeProvider.System);
@@ -135,7 +149,7 @@ public static class JwtAuthenticationExtensions
     }
 }
 
-/// <summary>The current user is the authenticated token's <c>sub</c> claim; nothing else can name a user.</summary>
+/// <summary>The current user is the authenticated token's issuer and subject, as one id; nothing else can name a user.</summary>
 internal sealed class HttpContextCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
 {
     public string? UserId
@@ -143,7 +157,7 @@ internal sealed class HttpContextCurrentUser(IHttpContextAccessor accessor) : IC
         get
         {
             var user = accessor.HttpContext?.User;
-            return user?.Identity?.IsAuthenticated == true ? user.FindFirstValue(JwtRegisteredClaimNames.Sub) : null;
+            return user?.Identity?.IsAuthenticated == true ? user.FindFirstValue(JwtAuthenticationExtensions.UserKeyClaim) : null;
         }
     }
 }

@@ -39,7 +39,7 @@ namespace McpStack.Data.Migrations.Sqlite
 
                     b.Property<string>("UserId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -81,7 +81,7 @@ namespace McpStack.Data.Migrations.Sqlite
 
                     b.Property<string>("UserId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -126,7 +126,7 @@ namespace McpStack.Data.Migrations.Sqlite
 
                     b.Property<string>("UserId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
