@@ -211,6 +211,65 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
     }
 
     [Fact]
+    public async Task An_approval_left_unanswered_counts_as_denied_when_the_user_writes_instead()
+    {
+        using var client = stack.ClientFor(Http.NewUser("moe"));
+        using var created = await client.PostAsJsonAsync("/api/tasks", new { title = "Write report" });
+        var task = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
+        Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
+        var ask = await client.ChatAsync("delete my report task");
+        var approvalId = ask.OfType("tool-approval-request").Single().GetProperty("approvalId").GetString();
+
+        Script("Fine, I kept it.");
+        var next = await client.ChatAsync("actually, never mind", ask.ConversationId);
+        Assert.Equal("Fine, I kept it.", next.Text.Trim());
+        Assert.Empty(next.OfType("error"));
+        // The model was told the request went unanswered; nothing was deleted; later turns and reads keep working.
+        Assert.Contains(stack.Model.Requests[^1].SelectMany(m => m.Contents), c => c is FunctionResultContent);
+        Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
+        Script("Still here.");
+        Assert.Equal("Still here.", (await client.ChatAsync("and now?", ask.ConversationId)).Text.Trim());
+        Assert.Equal(6, (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages.Count);
+        using var late = await client.PostAsJsonAsync("/api/chat", new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId, approved = true } } });
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        Assert.Contains("already answered", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_that_reuses_a_tool_call_id_leaves_a_conversation_that_reads_and_answers()
+    {
+        using var client = stack.ClientFor(Http.NewUser("ned"));
+        using var created = await client.PostAsJsonAsync("/api/tasks", new { title = "Twice named" });
+        var task = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
+        // Some OpenAI-compatible servers number calls per message: call_0 again and again.
+        stack.Model.Reset(messages => messages[^1].Role == ChatRole.Tool
+            ? [new FunctionCallContent("call_0", "delete_task", new Dictionary<string, object?> { ["id"] = task.Id.ToString() })]
+            : messages[^1].Contents.Any(c => c is ToolApprovalResponseContent) ? [new TextContent("Done.")]
+            : [new FunctionCallContent("call_0", "list_tasks", new Dictionary<string, object?>())]);
+        var ask = await client.ChatAsync("delete the task you find");
+        var approvalId = ask.OfType("tool-approval-request").Single().GetProperty("approvalId").GetString();
+
+        using var detail = await client.GetAsync($"/api/conversations/{ask.ConversationId}");
+        Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
+        var answered = await client.ChatAsync("", ask.ConversationId, new[] { new { approvalId, approved = true } });
+        Assert.Empty(answered.OfType("error"));
+        Assert.Empty((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
+    }
+
+    [Theory]
+    [InlineData("""{"message":"hi","approvals":[null]}""", "approvals[0]")]
+    [InlineData("""{"message":"hi","approvals":[{"approved":true}]}""", "approvals[0].approvalId")]
+    [InlineData("""{"message":"hi","approvals":[{"approvalId":null,"approved":true}]}""", "approvals[0].approvalId")]
+    public async Task A_malformed_approval_is_a_400_problem_naming_it(string body, string field)
+    {
+        using var client = stack.ClientFor(Http.NewUser("oz"));
+        using var response = await client.PostAsync("/api/chat", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, problem);
+        Assert.Contains($"\"{field}\"", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_turn_that_takes_too_long_ends_with_an_error_event_and_a_stored_error()
     {
         stack.Model.Reset(_ => [new TextContent("too late")]);

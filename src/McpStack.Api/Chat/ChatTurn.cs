@@ -47,7 +47,8 @@ public sealed partial class ChatTurn(
     {
         var history = await store.LoadHistoryAsync(conversation, options.Value.HistoryMessages, http.RequestAborted);
         var userTurn = BuildUserTurn(text, request.Approvals, history);
-        var userRow = await store.AddUserMessageAsync(conversation, text, userTurn.Count == 1 && request.Approvals is null ? null : userTurn);
+        // Only a turn that answers approval requests needs its contents stored beside the text.
+        var userRow = await store.AddUserMessageAsync(conversation, text, userTurn[0].Contents.All(c => c is TextContent) ? null : userTurn);
         var stream = new UiMessageStreamWriter(http.Response);
         var recorder = new TurnRecorder(stream);
         using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -73,7 +74,7 @@ public sealed partial class ChatTurn(
                 await slashCommands.RunAsync(userId, text, recorder, cancellationToken);
             }
 
-            var response = recorder.ToResponse();
+            var response = recorder.ToResponse(history);
             var stored = await store.FinishTurnAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage);
             await stream.FinishAsync(new
             {
@@ -120,26 +121,40 @@ public sealed partial class ChatTurn(
         {
             throw InputValidationException.For("message", $"The message is {text.Length} characters long; the limit is {options.Value.MaxMessageLength}.");
         }
+        for (var i = 0; i < (approvals?.Count ?? 0); i++)
+        {
+            if (approvals![i] is null) throw InputValidationException.For($"approvals[{i}]", "Each approval is an object: { approvalId, approved, reason? }.");
+            if (string.IsNullOrWhiteSpace(approvals[i].ApprovalId)) throw InputValidationException.For($"approvals[{i}].approvalId", "approvalId is required.");
+        }
     }
 
-    /// <summary>The user's message, plus their answers to the approval requests of the previous turn.</summary>
+    /// <summary>
+    /// The user's message, plus their answers to the approval requests still open in the conversation. A request the
+    /// user did not answer (they wrote a new message instead) is answered as denied, so the model hears that and the
+    /// conversation goes on; left open, every later turn failed.
+    /// </summary>
     private static List<ChatMessage> BuildUserTurn(string text, IReadOnlyList<ToolApproval>? approvals, List<ChatMessage> history)
     {
-        var contents = new List<AIContent>();
-        if (approvals is { Count: > 0 })
+        var contents = history.SelectMany(m => m.Contents).ToList();
+        var answered = contents.OfType<ToolApprovalResponseContent>().Select(r => r.RequestId).ToHashSet();
+        // Some OpenAI-compatible servers reuse call ids (call_0): the latest request with an id is the open one.
+        var open = contents.OfType<ToolApprovalRequestContent>().Where(r => !answered.Contains(r.RequestId))
+            .GroupBy(r => r.RequestId).ToDictionary(g => g.Key, g => g.Last());
+
+        var turn = new List<AIContent>();
+        foreach (var approval in approvals ?? [])
         {
-            var pending = history.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().ToDictionary(r => r.RequestId);
-            foreach (var approval in approvals)
+            if (!open.Remove(approval.ApprovalId, out var requested))
             {
-                if (!pending.TryGetValue(approval.ApprovalId, out var requested))
-                {
-                    throw InputValidationException.For("approvals", $"There is no approval request '{approval.ApprovalId}' in this conversation.");
-                }
-                contents.Add(requested.CreateResponse(approval.Approved, approval.Reason));
+                throw InputValidationException.For("approvals", answered.Contains(approval.ApprovalId)
+                    ? $"The approval request '{approval.ApprovalId}' was already answered."
+                    : $"There is no approval request '{approval.ApprovalId}' in this conversation.");
             }
+            turn.Add(requested.CreateResponse(approval.Approved, approval.Reason));
         }
-        if (text.Length > 0) contents.Add(new TextContent(text));
-        return [new ChatMessage(ChatRole.User, contents)];
+        turn.AddRange(open.Values.Select(r => r.CreateResponse(false, "The user did not answer this request and wrote a new message instead.")));
+        if (text.Length > 0) turn.Add(new TextContent(text));
+        return [new ChatMessage(ChatRole.User, turn)];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn in conversation {ConversationId} interrupted by the client")]

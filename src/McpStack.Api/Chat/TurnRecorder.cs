@@ -41,9 +41,11 @@ public sealed class TurnRecorder(UiMessageStreamWriter stream)
     }
 
     /// <summary>What the turn produced, coalesced into messages (assistant tool calls, tool results, the answer).</summary>
-    public ChatResponse ToResponse()
+    /// <param name="history">The conversation so far, whose tool-call ids this turn's must not repeat.</param>
+    public ChatResponse ToResponse(IEnumerable<ChatMessage> history)
     {
         var response = _updates.ToChatResponse();
+        MakeCallIdsUnique(response.Messages, history);
         // An exception is not stored with a result; store the failure in the shape of an MCP error result instead,
         // so the page and the model still see it as a failed call after a reload.
         foreach (var result in response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Where(r => r.Exception is not null))
@@ -52,6 +54,53 @@ public sealed class TurnRecorder(UiMessageStreamWriter stream)
         }
         return response;
     }
+
+    /// <summary>
+    /// Some OpenAI-compatible servers number tool calls per message (call_0, call_0, …). Stored that way, a later
+    /// approval matched the wrong call (Microsoft.Extensions.AI took the deletion for one already run). A repeated id
+    /// gets a suffix, on the call and on its result or approval request; the approval id the page holds stays as is.
+    /// </summary>
+    private static void MakeCallIdsUnique(IList<ChatMessage> messages, IEnumerable<ChatMessage> history)
+    {
+        var seen = history.SelectMany(m => m.Contents).Select(CallIdOf).OfType<string>().ToHashSet();
+        var renamed = new Dictionary<string, string>();
+        string Rename(string id)
+        {
+            var n = 2;
+            while (seen.Contains($"{id}~{n}")) n++;
+            seen.Add(renamed[id] = $"{id}~{n}");
+            return renamed[id];
+        }
+        foreach (var message in messages)
+        {
+            for (var i = 0; i < message.Contents.Count; i++)
+            {
+                message.Contents[i] = message.Contents[i] switch
+                {
+                    FunctionCallContent call when !seen.Add(call.CallId) => new FunctionCallContent(Rename(call.CallId), call.Name, call.Arguments),
+                    FunctionCallContent call => Forget(renamed, call.CallId, call),
+                    ToolApprovalRequestContent { ToolCall: FunctionCallContent call } request when !seen.Add(call.CallId) =>
+                        new ToolApprovalRequestContent(request.RequestId, new FunctionCallContent(Rename(call.CallId), call.Name, call.Arguments)),
+                    FunctionResultContent result when renamed.Remove(result.CallId, out var id) => new FunctionResultContent(id, result.Result) { Exception = result.Exception },
+                    var other => other,
+                };
+            }
+        }
+    }
+
+    /// <summary>A first use of an id: a result with it belongs to this call, not to an earlier renamed one.</summary>
+    private static AIContent Forget(Dictionary<string, string> renamed, string id, AIContent content)
+    {
+        renamed.Remove(id);
+        return content;
+    }
+
+    private static string? CallIdOf(AIContent content) => content switch
+    {
+        FunctionCallContent call => call.CallId,
+        ToolApprovalRequestContent { ToolCall: FunctionCallContent call } => call.CallId,
+        _ => null,
+    };
 }
 
 /// <summary>Reads a tool result, whether an MCP <c>CallToolResult</c> (as JSON) or an exception, as output or error text.</summary>

@@ -52,8 +52,9 @@ public static class ConversationEndpoints
     {
         if (message.ToolCalls is null) return [];
         var contents = ConversationStore.ToChatMessages(message).SelectMany(m => m.Contents).ToList();
-        var results = contents.OfType<FunctionResultContent>().ToDictionary(r => r.CallId);
-        var approvals = contents.OfType<ToolApprovalRequestContent>().ToDictionary(a => a.ToolCall.CallId, a => a.RequestId);
+        // A model may reuse call ids (call_0) within a turn: the latest result or request with an id stands.
+        var results = contents.OfType<FunctionResultContent>().GroupBy(r => r.CallId).ToDictionary(g => g.Key, g => g.Last());
+        var approvals = contents.OfType<ToolApprovalRequestContent>().GroupBy(a => a.ToolCall.CallId).ToDictionary(g => g.Key, g => g.Last().RequestId);
         var calls = contents.OfType<FunctionCallContent>()
             .Concat(contents.OfType<ToolApprovalRequestContent>().Select(a => a.ToolCall).OfType<FunctionCallContent>())
             .DistinctBy(c => c.CallId);
