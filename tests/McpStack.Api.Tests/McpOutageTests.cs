@@ -40,6 +40,14 @@ public sealed class McpOutageTests(McpOutageStack stack) : IClassFixture<McpOuta
         Assert.Equal(["user", "assistant", "user", "assistant"], stored!.Messages.Select(m => m.Role));
         Assert.Equal("output-error", stored.Messages[3].ToolCalls.Single().State);
 
+        // Calling a tool directly: 503 with Retry-After and a problem saying so (the list stays served from memory).
+        using (var direct = await client.PostAsJsonAsync("/api/tools/add_task", new { title = "lost?" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, direct.StatusCode);
+            Assert.NotNull(direct.Headers.RetryAfter);
+            Assert.Contains("tool server is not reachable", await direct.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         using var anonymous = stack.Api.CreateClient();
         using var ready = await anonymous.GetAsync("/health/ready");
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);

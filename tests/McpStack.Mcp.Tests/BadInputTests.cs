@@ -53,6 +53,25 @@ public abstract class BadInputTests<TServer>(TServer fixture) where TServer : Mc
         Assert.Equal(HttpStatusCode.BadRequest, status);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_one_mebibyte_is_413_whether_its_length_is_declared_or_chunked(bool declared)
+    {
+        var body = Encoding.UTF8.GetBytes(Call("add_task", "{\"title\":\"" + new string('x', 2 * 1024 * 1024) + "\"}"));
+        using var client = fixture.Server.CreateClient(fixture.TokenFor("big-body"));
+        using HttpContent content = declared ? new ByteArrayContent(body) : new StreamContent(new MemoryStream(body));
+        content.Headers.ContentType = new("application/json");
+        if (!declared) content.Headers.ContentLength = null; // sent chunked
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = content };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {text}");
+        AssertClean(response.StatusCode, text);
+    }
+
     [Fact]
     public async Task JSON_nested_deeper_than_64_levels_is_refused_without_a_5xx()
     {

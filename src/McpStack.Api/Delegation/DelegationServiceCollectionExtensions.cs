@@ -23,6 +23,7 @@ public static class DelegationServiceCollectionExtensions
         services.AddSingleton<DelegatedTokenMinter>();
         services.AddTransient<DelegatedTokenHandler>();
         services.AddSingleton<McpToolClient>();
+        services.AddExceptionHandler<ToolServerUnavailableHandler>();
 
         services.AddHttpClient(McpToolClient.HttpClientName)
             .AddHttpMessageHandler<DelegatedTokenHandler>()
