@@ -30,6 +30,13 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails
                 Detail = e.Message,
                 Extensions = { ["currentVersion"] = e.CurrentVersion },
             },
+            QuotaExceededException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Quota reached.",
+                Detail = e.Message,
+                Extensions = { ["limit"] = e.Limit },
+            },
             ConversationBusyException e => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,

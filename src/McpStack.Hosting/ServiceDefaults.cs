@@ -37,6 +37,7 @@ public static class ServiceDefaults
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
         builder.Services.AddExceptionHandler<RequestBindingExceptionHandler>();
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+        builder.Services.AddOptions<QuotaOptions>().Bind(builder.Configuration.GetSection(QuotaOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag]);
 
         var otel = builder.Services.AddOpenTelemetry()

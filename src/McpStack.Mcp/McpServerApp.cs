@@ -48,7 +48,8 @@ public static class McpServerApp
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<TaskTools>()
             .WithTools<HealthTools>()
-            .WithToolRefusals(typeof(McpServerApp).Assembly);
+            .WithToolRefusals(typeof(McpServerApp).Assembly)
+            .WithToolWriteLimit();
         if (endpoint.ConformanceMode)
         {
             mcp.AddConformanceFixtures();

@@ -152,4 +152,15 @@ public sealed class RateLimitTests(RateLimitedStack stack) : IClassFixture<RateL
         using var judy = stack.ClientFor(Http.NewUser("judy"));
         Assert.Equal(HttpStatusCode.Created, (await judy.PostAsync("/api/tasks", new StringContent("""{"title":"mine"}""", Encoding.UTF8, "application/json"))).StatusCode);
     }
+
+    [Fact]
+    public async Task Slash_commands_spend_the_same_write_budget()
+    {
+        using var kim = stack.ClientFor(Http.NewUser("kim"));
+        for (var i = 0; i < 3; i++) (await kim.PostAsJsonAsync("/api/tasks", new { title = $"t{i}" })).EnsureSuccessStatusCode();
+        var turn = await kim.ChatAsync("/add one over the budget");
+        Assert.Contains("write limit (3 a minute)", turn.Text, StringComparison.Ordinal);
+        Assert.Equal(3, (await kim.GetFromJsonAsync<McpStack.Api.Tasks.TaskListResponse>("/api/tasks"))!.Total);
+        Assert.Contains("1. [ ] t0", (await kim.ChatAsync("/list")).Text, StringComparison.Ordinal); // reads spend nothing
+    }
 }

@@ -11,12 +11,17 @@ using ModelContextProtocol.Client;
 
 namespace McpStack.Api.Tests;
 
-public sealed class FuzzStack() : StackFixture(DatabaseProvider.Sqlite, "--RateLimits:WritesPerMinute=100000");
+public sealed class FuzzStack() : StackFixture(DatabaseProvider.Sqlite, "--RateLimits:WritesPerMinute=100000")
+{
+    protected override string[] McpArgs => ["--Mcp:WritesPerMinute=100000"];
+}
 
 /// <summary>The same, as ./run.sh starts it (Development), where binding failures used to be 500s.</summary>
 public sealed class DevelopmentFuzzStack() : StackFixture(DatabaseProvider.Sqlite, "--RateLimits:WritesPerMinute=100000")
 {
     protected override string EnvironmentName => "Development";
+
+    protected override string[] McpArgs => ["--Mcp:WritesPerMinute=100000"];
 }
 
 /// <summary>

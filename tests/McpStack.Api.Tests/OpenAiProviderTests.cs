@@ -14,7 +14,9 @@ public sealed class FakeOpenAiStack() : StackFixture(DatabaseProvider.Sqlite)
     protected override async Task<string[]> ApiArgsAsync()
     {
         OpenAi = await FakeOpenAiServer.StartAsync();
-        return ["--Chat:Provider=OpenAICompatible", $"--Chat:Endpoint={OpenAi.BaseUrl}", "--Chat:Model=fake-model", "--Chat:ApiKey=sk-test"];
+        // Caps high enough that every call of the hostile model reaches the MCP server (LimitsTests checks the caps).
+        return ["--Chat:Provider=OpenAICompatible", $"--Chat:Endpoint={OpenAi.BaseUrl}", "--Chat:Model=fake-model", "--Chat:ApiKey=sk-test",
+                "--Chat:MaxToolCallsPerMessage=50", "--Chat:MaxToolCallsPerTurn=100"];
     }
 
     public override async Task DisposeAsync()

@@ -25,6 +25,9 @@ public abstract class StackFixture(DatabaseProvider provider, params string[] ap
     /// <summary>Production, as the Dockerfiles run the services; Development, as <c>./run.sh</c> does.</summary>
     protected virtual string EnvironmentName => "Production";
 
+    /// <summary>Settings for the MCP server beyond the defaults.</summary>
+    protected virtual string[] McpArgs => [];
+
     /// <summary>Settings for the api beyond the defaults; a fixture may start what they point at first.</summary>
     protected virtual Task<string[]> ApiArgsAsync() => Task.FromResult(apiArgs);
 
@@ -35,7 +38,7 @@ public abstract class StackFixture(DatabaseProvider provider, params string[] ap
         var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var mcpUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var environment = $"--environment={EnvironmentName}";
-        Mcp = await McpServerHost.StartAsync(Database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (Issuer.Issuer, Issuer.JwksUrl)], mcpUrl, environment);
+        Mcp = await McpServerHost.StartAsync(Database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (Issuer.Issuer, Issuer.JwksUrl)], mcpUrl, [environment, .. McpArgs]);
         Api = await ApiHost.StartAsync(Database, Issuer, apiUrl, Mcp.ResourceUrl, [environment, .. await ApiArgsAsync()], OverrideServices);
     }
 

@@ -43,4 +43,20 @@ public sealed class ChatModelOptions
 
     [Range(1, 32_000)]
     public int MaxMessageLength { get; set; } = 4000;
+
+    /// <summary>Tool calls one model message may make; calls beyond it are refused (the model is told), not run.</summary>
+    [Range(1, 100)]
+    public int MaxToolCallsPerMessage { get; set; } = 10;
+
+    /// <summary>Tool calls one turn may make in all its rounds.</summary>
+    [Range(1, 500)]
+    public int MaxToolCallsPerTurn { get; set; } = 25;
+
+    /// <summary>The longest arguments (as JSON) a tool call may carry; longer ones are neither run nor stored.</summary>
+    [Range(100, 1_000_000)]
+    public int MaxToolArgumentsLength { get; set; } = 8000;
+
+    /// <summary>The longest answer stored and streamed; the model's stream is stopped there and the cut is said.</summary>
+    [Range(100, 1_000_000)]
+    public int MaxAnswerLength { get; set; } = 20_000;
 }

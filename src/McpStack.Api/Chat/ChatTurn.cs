@@ -1,4 +1,5 @@
 using McpStack.Api.Delegation;
+using McpStack.Api.Security;
 using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
@@ -21,6 +22,7 @@ public sealed partial class ChatTurn(
     ChatAgent agent,
     SlashCommands slashCommands,
     McpToolClient tools,
+    WriteBudget writeBudget,
     ICurrentUser currentUser,
     IOptions<ChatModelOptions> options,
     ILogger<ChatTurn> logger)
@@ -50,7 +52,8 @@ public sealed partial class ChatTurn(
         // Only a turn that answers approval requests needs its contents stored beside the text.
         var userRow = await store.AddUserMessageAsync(conversation, text, userTurn[0].Contents.All(c => c is TextContent) ? null : userTurn);
         var stream = new UiMessageStreamWriter(http.Response);
-        var recorder = new TurnRecorder(stream);
+        var recorder = new TurnRecorder(stream, options.Value.MaxAnswerLength, options.Value.MaxToolArgumentsLength);
+        var guard = new ToolCallGuard(writeBudget, options.Value, userId);
         using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         turnTimeout.CancelAfter(options.Value.TurnTimeout);
         var cancellationToken = turnTimeout.Token;
@@ -62,16 +65,17 @@ public sealed partial class ChatTurn(
             {
                 var available = await tools.ListToolsAsync(userId, cancellationToken);
                 // Destructive tools (delete_task) stop the turn with an approval request; the page answers in the next turn.
-                IList<AITool> aiTools = [.. available.Select(t => t.ProtocolTool.Annotations?.DestructiveHint == true ? new ApprovalRequiredAIFunction(t) : (AITool)t)];
+                IList<AITool> aiTools = [.. available.Select(t => t.ProtocolTool.Annotations?.DestructiveHint == true ? new ApprovalRequiredAIFunction(guard.Guard(t)) : (AITool)guard.Guard(t))];
                 using var _ = McpToolClient.ActAs(userId);
                 await foreach (var update in agent.RunAsync([.. history, .. userTurn], aiTools, cancellationToken))
                 {
-                    await recorder.OnUpdateAsync(update, cancellationToken);
+                    // Leaving the loop disposes the model's stream: a runaway answer is not read to its end.
+                    if (!await recorder.OnUpdateAsync(update, cancellationToken)) break;
                 }
             }
             else
             {
-                await slashCommands.RunAsync(userId, text, recorder, cancellationToken);
+                await slashCommands.RunAsync(userId, text, recorder, guard, cancellationToken);
             }
 
             var response = recorder.ToResponse(history);

@@ -15,7 +15,8 @@ namespace McpStack.Api.Chat;
 /// model sees next turn is exactly what happened, whatever the provider.
 /// </summary>
 public sealed partial class ConversationStore(
-    AppDbContext db, ICurrentUser currentUser, TimeProvider timeProvider, IOptions<ChatModelOptions> options, ILogger<ConversationStore> logger)
+    AppDbContext db, ICurrentUser currentUser, TimeProvider timeProvider, IOptions<ChatModelOptions> options, IOptions<QuotaOptions> quotas,
+    ILogger<ConversationStore> logger)
 {
     private const int TitleLength = 60;
 
@@ -45,6 +46,10 @@ public sealed partial class ConversationStore(
             var held = new Conversation { Id = existing, UserId = currentUser.UserId!, TurnLeaseUntil = leaseUntil };
             db.Conversations.Attach(held);
             return held;
+        }
+        if (await db.Conversations.CountAsync(cancellationToken) >= quotas.Value.MaxConversationsPerUser)
+        {
+            throw new QuotaExceededException("conversations", quotas.Value.MaxConversationsPerUser);
         }
         var title = firstMessage.Trim().ReplaceLineEndings(" ");
         var conversation = new Conversation

@@ -29,8 +29,11 @@ public sealed class SlashCommands(McpToolClient tools)
 
     private int _calls;
 
-    public async Task RunAsync(string userId, string message, TurnRecorder recorder, CancellationToken cancellationToken)
+    private ToolCallGuard? _guard;
+
+    public async Task RunAsync(string userId, string message, TurnRecorder recorder, ToolCallGuard guard, CancellationToken cancellationToken)
     {
+        _guard = guard;
         var text = message.Trim();
         var space = text.IndexOf(' ', StringComparison.Ordinal);
         var command = (space < 0 ? text : text[..space]).ToLowerInvariant();
@@ -101,7 +104,10 @@ public sealed class SlashCommands(McpToolClient tools)
     {
         var callId = $"call_{++_calls}_{Guid.NewGuid():N}"[..24];
         await recorder.OnUpdateAsync(new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent(callId, tool, args)]), cancellationToken);
-        var result = await tools.CallToolAsync(userId, tool, args, cancellationToken);
+        var readOnly = (await tools.ListToolsAsync(userId, cancellationToken)).FirstOrDefault(t => t.Name == tool) is { } known && McpToolClient.IsReadOnly(known);
+        var result = _guard?.Refusal(tool, readOnly, args) is { } refusal
+            ? new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = refusal }] }
+            : await tools.CallToolAsync(userId, tool, args, cancellationToken);
         var json = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions);
         await recorder.OnUpdateAsync(new ChatResponseUpdate(ChatRole.Tool, [new FunctionResultContent(callId, json)]), cancellationToken);
         return result;

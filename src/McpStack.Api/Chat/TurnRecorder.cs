@@ -5,26 +5,45 @@ namespace McpStack.Api.Chat;
 
 /// <summary>
 /// Follows one turn's updates: forwards each to the stream as it comes (text, tool calls, results, approval requests)
-/// and keeps them, so the turn can be stored as the messages it produced.
+/// and keeps them, so the turn can be stored as the messages it produced. The model's output is untrusted and bounded:
+/// the answer stops at <paramref name="maxAnswerLength"/> characters (the cut is said), and a tool call's arguments
+/// longer than <paramref name="maxArgumentsLength"/> are replaced, before anything runs or is stored, by a note the
+/// <see cref="ToolCallGuard"/> refuses.
 /// </summary>
-public sealed class TurnRecorder(UiMessageStreamWriter stream)
+public sealed class TurnRecorder(UiMessageStreamWriter stream, int maxAnswerLength = int.MaxValue, int maxArgumentsLength = int.MaxValue)
 {
+    /// <summary>The argument a tool call carries instead of arguments that were too long.</summary>
+    public const string OversizeArguments = "_oversize_arguments";
+
     private readonly List<ChatResponseUpdate> _updates = [];
+    private int _answerLength;
 
     public int ToolCalls { get; private set; }
 
-    public async Task OnUpdateAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
+    /// <summary>Whether the answer reached <c>maxAnswerLength</c> and was cut.</summary>
+    public bool Truncated { get; private set; }
+
+    /// <summary>Records and streams one update; false once the answer is cut, when the caller stops reading the model.</summary>
+    public async Task<bool> OnUpdateAsync(ChatResponseUpdate update, CancellationToken cancellationToken)
     {
+        if (Truncated) return false;
         _updates.Add(update);
         foreach (var content in update.Contents)
         {
             switch (content)
             {
                 case TextContent { Text.Length: > 0 } text:
-                    await stream.TextDeltaAsync(text.Text, cancellationToken);
+                    if (text.Text.Length > maxAnswerLength - _answerLength)
+                    {
+                        text.Text = text.Text[..(maxAnswerLength - _answerLength)];
+                        Truncated = true;
+                    }
+                    _answerLength += text.Text.Length;
+                    if (text.Text.Length > 0) await stream.TextDeltaAsync(text.Text, cancellationToken);
                     break;
                 case FunctionCallContent { InformationalOnly: false } call:
                     ToolCalls++;
+                    BoundArguments(call);
                     await stream.ToolInputAsync(call.CallId, call.Name, call.Arguments, cancellationToken);
                     break;
                 case FunctionResultContent result:
@@ -33,10 +52,25 @@ public sealed class TurnRecorder(UiMessageStreamWriter stream)
                     else await stream.ToolErrorAsync(result.CallId, error, cancellationToken);
                     break;
                 case ToolApprovalRequestContent approval when approval.ToolCall is FunctionCallContent call:
+                    BoundArguments(call);
                     await stream.ToolInputAsync(call.CallId, call.Name, call.Arguments, cancellationToken);
                     await stream.ToolApprovalRequestAsync(approval.RequestId, call.CallId, cancellationToken);
                     break;
             }
+        }
+        if (!Truncated) return true;
+        var notice = $"\n\n[The answer was cut off here: it reached the limit of {maxAnswerLength} characters.]";
+        _updates.Add(new ChatResponseUpdate(ChatRole.Assistant, notice) { MessageId = update.MessageId });
+        await stream.TextDeltaAsync(notice, cancellationToken);
+        return false;
+    }
+
+    private void BoundArguments(FunctionCallContent call)
+    {
+        var length = call.Arguments is null ? 0 : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions).Length;
+        if (length > maxArgumentsLength)
+        {
+            call.Arguments = new Dictionary<string, object?> { [OversizeArguments] = $"{length} characters, over the limit of {maxArgumentsLength}" };
         }
     }
 
@@ -50,7 +84,7 @@ public sealed class TurnRecorder(UiMessageStreamWriter stream)
         // so the page and the model still see it as a failed call after a reload.
         foreach (var result in response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Where(r => r.Exception is not null))
         {
-            result.Result = JsonSerializer.SerializeToElement(new { isError = true, content = new[] { new { type = "text", text = ToolOutcome.Failed } } });
+            result.Result = ToolOutcome.Error(ToolOutcome.Failed);
         }
         return response;
     }
@@ -107,6 +141,10 @@ public sealed class TurnRecorder(UiMessageStreamWriter stream)
 public static class ToolOutcome
 {
     public const string Failed = "The tool could not be reached or failed.";
+
+    /// <summary>A failed call in the shape of an MCP error result, as the page and the model read tool results.</summary>
+    public static JsonElement Error(string text) =>
+        JsonSerializer.SerializeToElement(new { isError = true, content = new[] { new { type = "text", text } } });
 
     public static (object? Output, string? Error) Of(FunctionResultContent result)
     {

@@ -1,4 +1,5 @@
 using McpStack.Api.Chat;
+using McpStack.Api.Security;
 using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
@@ -16,7 +17,7 @@ public static class ConversationEndpoints
         var group = app.MapGroup("/api/conversations").WithTags("Chat").RequireAuthorization();
         group.MapGet("/", List).WithSummary("The user's conversations, most recent first.");
         group.MapGet("/{id:guid}", Get).WithSummary("One conversation with its messages and their tool calls.");
-        group.MapDelete("/{id:guid}", Delete).RequireRateLimiting(Security.RateLimiting.Writes).WithSummary("Deletes a conversation and its messages.");
+        group.MapDelete("/{id:guid}", Delete).RequireWriteBudget().WithSummary("Deletes a conversation and its messages.");
         return app;
     }
 

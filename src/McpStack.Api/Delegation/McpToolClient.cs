@@ -45,6 +45,9 @@ public sealed class McpToolClient(IHttpClientFactory httpClientFactory, IOptions
         return await client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
     }
 
+    /// <summary>Whether the server declares <paramref name="tool"/> read-only; every other tool counts as a write.</summary>
+    public static bool IsReadOnly(McpClientTool tool) => tool.ProtocolTool.Annotations?.ReadOnlyHint == true;
+
     /// <summary>Until disposed, calls made through this client (and its tools) in this async flow act as <paramref name="userId"/>.</summary>
     public static IDisposable ActAs(string userId) => DelegatedTokenHandler.ActAs(userId);
 

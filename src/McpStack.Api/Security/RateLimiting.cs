@@ -2,8 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
+using McpStack.Hosting;
 using McpStack.Hosting.Auth;
 
 namespace McpStack.Api.Security;
@@ -24,7 +25,6 @@ public sealed class RateLimitOptions
 /// <summary>Per-user limits (by the user's id: issuer and subject) with the built-in rate limiter; refusals are 429 with Retry-After.</summary>
 public static class RateLimiting
 {
-    public const string Writes = "writes";
     public const string Chat = "chat";
 
     public static IServiceCollection AddPerUserRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -33,29 +33,35 @@ public static class RateLimiting
         services.AddOptions<RateLimitOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         var limits = section.Get<RateLimitOptions>() ?? new RateLimitOptions();
 
+        services.AddSingleton<WriteBudget>();
         services.AddRateLimiter(options =>
         {
-            options.AddPolicy(Writes, context => PerUser(context, limits.WritesPerMinute));
             options.AddPolicy(Chat, context => PerUser(context, limits.ChatTurnsPerMinute));
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests.",
-                        Detail = $"You have reached your limit for now; try again in {seconds} s.",
-                    },
-                });
+                await TooManyRequests(context.HttpContext, retryAfter, $"You have reached your limit for now; try again in {PerUserWriteLimit.Seconds(retryAfter)} s.")
+                    .ExecuteAsync(context.HttpContext);
             };
         });
         return services;
+    }
+
+    /// <summary>The endpoint spends one of the user's writes (<see cref="WriteBudget"/>) or answers 429.</summary>
+    public static RouteHandlerBuilder RequireWriteBudget(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var budget = http.RequestServices.GetRequiredService<WriteBudget>();
+            var user = http.RequestServices.GetRequiredService<Data.ICurrentUser>().UserId!;
+            return budget.TryTake(user, out var retryAfter) ? await next(context) : TooManyRequests(http, retryAfter, budget.Refusal(retryAfter));
+        });
+
+    /// <summary>A 429 problem with <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
+    {
+        http.Response.Headers.RetryAfter = PerUserWriteLimit.Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.");
     }
 
     private static RateLimitPartition<string> PerUser(HttpContext context, int perMinute) =>

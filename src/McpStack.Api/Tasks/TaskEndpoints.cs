@@ -14,10 +14,10 @@ public static class TaskEndpoints
 
         tasks.MapGet("/", List).WithSummary("Lists the user's tasks, oldest first, with a status filter and paging.");
         tasks.MapGet("/{id:guid}", Get).WithName("GetTask").WithSummary("One task.");
-        tasks.MapPost("/", Create).RequireRateLimiting(RateLimiting.Writes).WithSummary("Adds a task.");
-        tasks.MapPatch("/{id:guid}", Update).RequireRateLimiting(RateLimiting.Writes)
+        tasks.MapPost("/", Create).RequireWriteBudget().WithSummary("Adds a task.");
+        tasks.MapPatch("/{id:guid}", Update).RequireWriteBudget()
             .WithSummary("Changes the given fields. With `version`, refuses (409) if the task changed since that version.");
-        tasks.MapDelete("/{id:guid}", Delete).RequireRateLimiting(RateLimiting.Writes).WithSummary("Deletes a task.");
+        tasks.MapDelete("/{id:guid}", Delete).RequireWriteBudget().WithSummary("Deletes a task.");
         return app;
     }
 

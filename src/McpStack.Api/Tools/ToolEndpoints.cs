@@ -17,8 +17,8 @@ public static class ToolEndpoints
     {
         var tools = app.MapGroup("/api/tools").WithTags("Tools").RequireAuthorization();
         tools.MapGet("/", List).WithSummary("The MCP server's tools, with their descriptions and input schemas.");
-        tools.MapPost("/{name}", Call).RequireRateLimiting(RateLimiting.Writes)
-            .WithSummary("Calls one tool with a JSON object of arguments, as the signed-in user.");
+        tools.MapPost("/{name}", Call)
+            .WithSummary("Calls one tool with a JSON object of arguments, as the signed-in user. Write tools spend the user's write budget.");
         return app;
     }
 
@@ -29,16 +29,21 @@ public static class ToolEndpoints
     }
 
     private static async Task<Results<Ok<ToolCallResponse>, ProblemHttpResult>> Call(
-        McpToolClient client, ICurrentUser user, string name, JsonElement? arguments, CancellationToken cancellationToken)
+        HttpContext http, McpToolClient client, WriteBudget budget, ICurrentUser user, string name, JsonElement? arguments, CancellationToken cancellationToken)
     {
         if (arguments is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
         {
             return TypedResults.Problem("The body must be a JSON object of tool arguments.", statusCode: StatusCodes.Status400BadRequest);
         }
         var tools = await client.ListToolsAsync(user.UserId!, cancellationToken);
-        if (tools.All(t => t.Name != name))
+        var tool = tools.FirstOrDefault(t => t.Name == name);
+        if (tool is null)
         {
             return TypedResults.Problem($"There is no tool named '{name}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (!McpToolClient.IsReadOnly(tool) && !budget.TryTake(user.UserId!, out var retryAfter))
+        {
+            return RateLimiting.TooManyRequests(http, retryAfter, budget.Refusal(retryAfter));
         }
         var args = arguments is { ValueKind: JsonValueKind.Object } obj
             ? obj.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value)

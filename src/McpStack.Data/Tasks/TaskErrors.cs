@@ -22,3 +22,10 @@ public sealed class ConcurrencyConflictException(int expectedVersion, int curren
 /// <summary>Another chat turn is still being answered in this conversation.</summary>
 public sealed class ConversationBusyException(Guid id)
     : Exception($"An answer is still being written in conversation {id}. Wait for it to finish, then send your message again.");
+
+/// <summary>The user has as many of something as they may keep (<see cref="QuotaOptions"/>).</summary>
+public sealed class QuotaExceededException(string kind, int limit)
+    : Exception($"You have {limit} {kind}, the most you may keep. Delete some to add more.")
+{
+    public int Limit { get; } = limit;
+}

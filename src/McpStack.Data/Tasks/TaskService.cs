@@ -7,7 +7,7 @@ namespace McpStack.Data.Tasks;
 /// The task rules, shared by the REST API and the MCP tools so both validate and scope the same way.
 /// The user is never a parameter: <see cref="AppDbContext"/> scopes every query and write to the current user.
 /// </summary>
-public sealed class TaskService(AppDbContext db)
+public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IOptions<QuotaOptions>? quotas = null)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
@@ -45,6 +45,8 @@ public sealed class TaskService(AppDbContext db)
         var description = ValidateDescription(input.Description, errors);
         ValidatePriority(input.Priority, errors);
         if (errors.Count > 0) throw new InputValidationException(errors);
+        var limit = quotas?.Value.MaxTasksPerUser ?? new QuotaOptions().MaxTasksPerUser;
+        if (await db.Tasks.CountAsync(cancellationToken) >= limit) throw new QuotaExceededException("tasks", limit);
 
         var task = new TaskItem
         {

@@ -81,7 +81,7 @@ public sealed class TaskTools(TaskService tasks)
         {
             return await action();
         }
-        catch (Exception e) when (e is InputValidationException or NotFoundException or ConcurrencyConflictException)
+        catch (Exception e) when (e is InputValidationException or NotFoundException or ConcurrencyConflictException or QuotaExceededException)
         {
             throw new ToolRefusal(e.Message, e);
         }
