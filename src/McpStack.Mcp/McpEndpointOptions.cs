@@ -14,6 +14,9 @@ public sealed class McpEndpointOptions
     /// <summary>Browser origins allowed to call the endpoint, besides the endpoint's own.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>Host names (without port) the endpoint answers to, besides the resource URL's; see McpServerApp.AllowedHosts.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Write tool calls (every tool not marked read-only) one user may make per minute, per replica.</summary>
     [Range(1, 1_000_000)]
     public int WritesPerMinute { get; set; } = 120;

@@ -35,12 +35,18 @@ public static class McpServerApp
 
         builder.Services
             .AddMcpStackJwtBearer(configuration, McpAuthenticationDefaults.AuthenticationScheme, o => o.Audience = string.IsNullOrEmpty(o.Audience) ? resourceUrl : o.Audience)
-            .AddMcp(o => o.ResourceMetadata = new ProtectedResourceMetadata
+            .AddMcp(o =>
             {
+                // From configuration, never from the request's Host header (which a client chooses).
+                var resource = new Uri(resourceUrl);
+                o.ResourceMetadataUri = new Uri($"{resource.GetLeftPart(UriPartial.Authority)}/.well-known/oauth-protected-resource{resource.AbsolutePath.TrimEnd('/')}");
+                o.ResourceMetadata = new ProtectedResourceMetadata
+                {
                 Resource = resourceUrl,
-                AuthorizationServers = [.. (configuration.GetSection(JwtAuthOptions.SectionName).Get<JwtAuthOptions>()?.Issuers ?? []).Select(i => i.Issuer)],
+                    AuthorizationServers = [.. (configuration.GetSection(JwtAuthOptions.SectionName).Get<JwtAuthOptions>()?.Issuers ?? []).Select(i => i.Issuer)],
                 BearerMethodsSupported = ["header"],
                 ResourceName = "McpStack tasks",
+                };
             });
         builder.Services.AddAuthorization();
 
@@ -63,7 +69,8 @@ public static class McpServerApp
         {
             new Uri(resourceUrl).GetLeftPart(UriPartial.Authority),
         };
-        app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), b => b.UseMiddleware<OriginValidationMiddleware>((IReadOnlySet<string>)allowedOrigins));
+        var allowedHosts = AllowedHosts(endpoint, resourceUrl, app.Environment);
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), b => b.UseMiddleware<OriginValidationMiddleware>((IReadOnlySet<string>)allowedOrigins, (IReadOnlySet<string>)allowedHosts));
 
         app.UseAuthentication();
         app.UseAuthorization();
@@ -77,5 +84,19 @@ public static class McpServerApp
                     resourceUrl, string.Join(", ", app.Services.GetRequiredService<IOptions<JwtAuthOptions>>().Value.Issuers.Select(i => i.Issuer))));
         }
         return app;
+    }
+
+    /// <summary>
+    /// Host names <c>/mcp</c> answers to, against DNS rebinding: <c>Mcp:AllowedHosts</c> with the resource URL's host;
+    /// unset, in Development (a developer's machine, the target of rebinding) the resource host and loopback names,
+    /// and elsewhere any (behind an ingress that routes by host, the Origin check stands).
+    /// </summary>
+    /// <returns>The host names, or none for "any".</returns>
+    private static HashSet<string> AllowedHosts(McpEndpointOptions endpoint, string resourceUrl, IHostEnvironment environment)
+    {
+        if (endpoint.AllowedHosts.Count == 0 && !environment.IsDevelopment()) return [];
+        var hosts = new HashSet<string>(endpoint.AllowedHosts, StringComparer.OrdinalIgnoreCase) { new Uri(resourceUrl).Host };
+        if (endpoint.AllowedHosts.Count == 0) hosts.UnionWith(["localhost", "127.0.0.1", "[::1]"]);
+        return hosts;
     }
 }

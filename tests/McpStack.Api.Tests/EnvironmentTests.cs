@@ -119,5 +119,78 @@ public sealed class EnvironmentTests
         }
     }
 
+    [Fact]
+    public async Task The_local_development_origins_and_hosts_are_allowed_in_Development_only()
+    {
+        var development = new DevelopmentStack();
+        var production = new SqliteStack();
+        await Task.WhenAll(development.InitializeAsync(), production.InitializeAsync());
+        try
+        {
+            foreach (var (stack, allowed) in new (StackFixture, bool)[] { (development, true), (production, false) })
+            {
+                // CORS on the api for the web tier's default origin, and that origin at /mcp.
+                Assert.Equal(allowed, await CorsGrantedAsync(stack, "http://localhost:3000"));
+                Assert.False(await CorsGrantedAsync(stack, "http://evil.example"));
+                Assert.Equal(allowed ? HttpStatusCode.OK : HttpStatusCode.Forbidden, await McpStatusAsync(stack, origin: "http://localhost:3000"));
+                Assert.Equal(HttpStatusCode.Forbidden, await McpStatusAsync(stack, origin: "http://evil.example"));
+                // DNS rebinding: a request for a host name the server is not, answered only where Host is checked.
+                Assert.Equal(allowed ? HttpStatusCode.Forbidden : HttpStatusCode.OK, await McpStatusAsync(stack, host: "evil.example"));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(development.DisposeAsync(), production.DisposeAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Outside_Development_Mcp_AllowedHosts_turns_the_Host_check_on()
+    {
+        var stack = new AllowedHostsStack();
+        await stack.InitializeAsync();
+        try
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, await McpStatusAsync(stack, host: "evil.example"));
+            Assert.Equal(HttpStatusCode.OK, await McpStatusAsync(stack, host: "mcp.internal"));
+            Assert.Equal(HttpStatusCode.OK, await McpStatusAsync(stack));
+        }
+        finally
+        {
+            await stack.DisposeAsync();
+        }
+    }
+
+    private static async Task<bool> CorsGrantedAsync(StackFixture stack, string origin)
+    {
+        using var client = stack.Api.CreateClient();
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/tasks");
+        preflight.Headers.Add("Origin", origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        using var response = await client.SendAsync(preflight);
+        return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) && values.Single() == origin;
+    }
+
+    private static async Task<HttpStatusCode> McpStatusAsync(StackFixture stack, string? origin = null, string? host = null)
+    {
+        using var client = stack.Mcp.CreateClient(stack.Issuer.CreateToken("env-user", stack.Mcp.ResourceUrl));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (origin is not null) request.Headers.Add("Origin", origin);
+        if (host is not null) request.Headers.Host = host;
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private sealed class AllowedHostsStack() : StackFixture(DatabaseProvider.Sqlite)
+    {
+        protected override string[] McpArgs => ["--Mcp:AllowedHosts:0=mcp.internal"];
+    }
+
     private sealed class HttpsMetadataStack() : StackFixture(DatabaseProvider.Sqlite, "--Auth:RequireHttpsMetadata=true");
 }

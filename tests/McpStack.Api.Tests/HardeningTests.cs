@@ -50,4 +50,24 @@ public sealed class HardeningTests(SqliteStack stack) : IClassFixture<SqliteStac
             response.Dispose();
         }
     }
+
+    [Fact]
+    public async Task Public_URLs_come_from_configuration_never_from_the_Host_header()
+    {
+        using var client = stack.ClientFor(Http.NewUser("host"));
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(new { title = "Where am I?" }) };
+        create.Headers.Host = "evil.example";
+        using var created = await client.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.StartsWith(stack.Api.BaseUrl + "/api/tasks/", created.Headers.Location!.ToString(), StringComparison.Ordinal);
+
+        using var mcp = stack.Mcp.CreateClient();
+        using var challenge = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        challenge.Headers.Host = "evil.example";
+        using var refused = await mcp.SendAsync(challenge);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var header = refused.Headers.WwwAuthenticate.ToString();
+        Assert.Contains($"resource_metadata=\"{stack.Mcp.BaseUrl}/.well-known/oauth-protected-resource/mcp\"", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", header, StringComparison.Ordinal);
+    }
 }

@@ -1,7 +1,9 @@
+using McpStack.Api.Delegation;
 using McpStack.Api.Security;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace McpStack.Api.Tasks;
 
@@ -30,10 +32,12 @@ public static class TaskEndpoints
     private static async Task<Ok<TaskDto>> Get(TaskService tasks, Guid id, CancellationToken cancellationToken) =>
         TypedResults.Ok(TaskDto.From(await tasks.GetAsync(id, cancellationToken)));
 
-    private static async Task<CreatedAtRoute<TaskDto>> Create(TaskService tasks, CreateTaskRequest request, CancellationToken cancellationToken)
+    /// <summary>The <c>Location</c> is built from the api's configured public URL, never from the request's Host header.</summary>
+    private static async Task<Created<TaskDto>> Create(
+        TaskService tasks, IOptions<DelegationOptions> api, CreateTaskRequest request, CancellationToken cancellationToken)
     {
         var task = await tasks.AddAsync(new NewTask(request.Title, request.Description, request.DueAt, request.Priority), cancellationToken);
-        return TypedResults.CreatedAtRoute(TaskDto.From(task), "GetTask", new { id = task.Id });
+        return TypedResults.Created($"{api.Value.Issuer.TrimEnd('/')}/api/tasks/{task.Id}", TaskDto.From(task));
     }
 
     private static async Task<Ok<TaskDto>> Update(TaskService tasks, Guid id, UpdateTaskRequest request, CancellationToken cancellationToken)
