@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace McpStack.Api.Tests;
 
 /// <summary>Which tokens the api accepts: the web tier's, signed with ES256, RS256 or EdDSA, for this audience, unexpired.</summary>
-public sealed class ApiAuthTests(SqliteStack stack) : IClassFixture<SqliteStack>
+public abstract class ApiAuthTests<TStack>(TStack stack) where TStack : StackFixture
 {
     private async Task<HttpStatusCode> MeStatusAsync(string? token)
     {
@@ -116,6 +116,11 @@ public sealed class ApiAuthTests(SqliteStack stack) : IClassFixture<SqliteStack>
         Assert.False(key.TryGetProperty("d", out _));
     }
 }
+
+public sealed class ProductionApiAuthTests(SqliteStack stack) : ApiAuthTests<SqliteStack>(stack), IClassFixture<SqliteStack>;
+
+/// <summary>The same token matrix against the api as ./run.sh starts it.</summary>
+public sealed class DevelopmentApiAuthTests(DevelopmentStack stack) : ApiAuthTests<DevelopmentStack>(stack), IClassFixture<DevelopmentStack>;
 
 public sealed class RateLimitTests(RateLimitedStack stack) : IClassFixture<RateLimitedStack>
 {

@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace McpStack.Mcp.Tests;
 
 /// <summary>Who may call /mcp: only bearers of a valid token minted for this server by a trusted issuer.</summary>
-public sealed class McpAuthTests(SqliteMcpServer fixture) : IClassFixture<SqliteMcpServer>
+public abstract class McpAuthTests<TServer>(TServer fixture) where TServer : McpServerFixture
 {
     private const string ToolsList = """{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}""";
 
@@ -132,3 +132,8 @@ public sealed class McpAuthTests(SqliteMcpServer fixture) : IClassFixture<Sqlite
         Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
     }
 }
+
+public sealed class ProductionMcpAuthTests(SqliteMcpServer fixture) : McpAuthTests<SqliteMcpServer>(fixture), IClassFixture<SqliteMcpServer>;
+
+/// <summary>The same token matrix against the server as ./run.sh starts it.</summary>
+public sealed class DevelopmentMcpAuthTests(DevelopmentMcpServer fixture) : McpAuthTests<DevelopmentMcpServer>(fixture), IClassFixture<DevelopmentMcpServer>;
