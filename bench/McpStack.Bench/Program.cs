@@ -70,6 +70,9 @@ foreach (var provider in providers)
         ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
         ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
         ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00", // the bench's tokens outlive its runs
+        // add_task under load measures writes, not the per-user limit and quota that would refuse them.
+        ["Mcp__WritesPerMinute"] = "1000000",
+        ["Quotas__MaxTasksPerUser"] = "10000000",
         ["Auth__RequireHttpsMetadata"] = "false",
         ["Logging__LogLevel__Default"] = "Warning",
     };
