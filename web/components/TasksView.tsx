@@ -16,13 +16,16 @@ export function TasksView() {
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState<string>();
 
+  /** Loads the list; false (with the error shown) when it could not. */
   const load = useCallback(async () => {
     try {
       setTasks((await api.listTasks(filter)).items);
       setError(undefined);
+      return true;
     } catch (e) {
       setError(errorText(e));
       setTasks((current) => current ?? []);
+      return false;
     }
   }, [api, filter]);
 
@@ -42,8 +45,12 @@ export function TasksView() {
       setTasks((list) => list?.map((t) => (t.id === saved.id ? saved : t)) ?? null);
     } catch (e) {
       setTasks(before);
-      setError(e instanceof APIError && e.status === 409 ? "This task was changed elsewhere; the list has been reloaded." : errorText(e));
-      if (e instanceof APIError && e.status === 409) void load();
+      if (!(e instanceof APIError && e.status === 409)) {
+        setError(errorText(e));
+      } else if (await load()) {
+        // Said after the reload, which clears the page's error: before, the message vanished as the list came back.
+        setError("This task was changed elsewhere; the list has been reloaded.");
+      }
     }
   }
 
