@@ -21,7 +21,7 @@ export async function startIssuer() {
     token(sub, audience) {
       const now = Math.floor(Date.now() / 1000);
       const header = b64url(JSON.stringify({ alg: "ES256", typ: "JWT", kid }));
-      const payload = b64url(JSON.stringify({ iss: issuer, aud: audience, sub, iat: now, nbf: now, exp: now + 600 }));
+      const payload = b64url(JSON.stringify({ iss: issuer, aud: audience, sub, iat: now, nbf: now, exp: now + 600, scope: "tasks:read tasks:write" }));
       const signature = sign("sha256", Buffer.from(`${header}.${payload}`), { key: createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" })), dsaEncoding: "ieee-p1363" });
       return `${header}.${payload}.${b64url(signature)}`;
     },

@@ -15,6 +15,8 @@ public static class McpServerApp
 {
     public const string Path = "/mcp";
 
+    private const string BrowserClients = "mcp-browser-clients";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +32,10 @@ public static class McpServerApp
             .ValidateOnStart();
         var endpoint = configuration.GetSection(McpEndpointOptions.SectionName).Get<McpEndpointOptions>() ?? new McpEndpointOptions();
 
+        var resource = new Uri(resourceUrl);
+        var resourceMetadataUrl = $"{resource.GetLeftPart(UriPartial.Authority)}/.well-known/oauth-protected-resource{resource.AbsolutePath.TrimEnd('/')}";
+        var tools = ToolCatalog.Of(typeof(McpServerApp).Assembly);
+
         builder.AddMcpStackDefaults("mcpstack-mcp");
         builder.Services.AddMcpStackData(configuration.GetDatabaseConnection(builder.Environment.ContentRootPath));
 
@@ -38,14 +44,16 @@ public static class McpServerApp
             .AddMcp(o =>
             {
                 // From configuration, never from the request's Host header (which a client chooses).
-                var resource = new Uri(resourceUrl);
-                o.ResourceMetadataUri = new Uri($"{resource.GetLeftPart(UriPartial.Authority)}/.well-known/oauth-protected-resource{resource.AbsolutePath.TrimEnd('/')}");
+                o.ResourceMetadataUri = new Uri(resourceMetadataUrl);
                 o.ResourceMetadata = new ProtectedResourceMetadata
                 {
-                Resource = resourceUrl,
-                    AuthorizationServers = [.. (configuration.GetSection(JwtAuthOptions.SectionName).Get<JwtAuthOptions>()?.Issuers ?? []).Select(i => i.Issuer)],
-                BearerMethodsSupported = ["header"],
-                ResourceName = "McpStack tasks",
+                    Resource = resourceUrl,
+                    // Only issuers a client can sign in with (OAuth authorization servers): not the api, which signs nobody in.
+                    AuthorizationServers = [.. (configuration.GetSection(JwtAuthOptions.SectionName).Get<JwtAuthOptions>()?.Issuers ?? [])
+                        .Where(i => i.AuthorizationServer).Select(i => i.Issuer)],
+                    ScopesSupported = [.. ToolScopes.All],
+                    BearerMethodsSupported = ["header"],
+                    ResourceName = "McpStack tasks",
                 };
             });
         builder.Services.AddAuthorization();
@@ -54,12 +62,19 @@ public static class McpServerApp
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<TaskTools>()
             .WithTools<HealthTools>()
-            .WithToolRefusals(typeof(McpServerApp).Assembly)
+            .WithToolRefusals(tools)
             .WithToolWriteLimit();
         if (endpoint.ConformanceMode)
         {
             mcp.AddConformanceFixtures();
         }
+
+        // Browser-based MCP clients on the allowed origins: they must read the challenge and send the MCP headers.
+        builder.Services.AddCors(o => o.AddPolicy(BrowserClients, policy => policy
+            .WithOrigins([.. endpoint.AllowedOrigins.Select(x => x.TrimEnd('/'))])
+            .WithMethods("GET", "POST", "DELETE")
+            .WithHeaders("Authorization", "Content-Type", "Accept", "Last-Event-ID", "MCP-Protocol-Version", "Mcp-Session-Id", "Mcp-Method", "Mcp-Name")
+            .WithExposedHeaders("WWW-Authenticate", "Mcp-Session-Id", "MCP-Protocol-Version")));
 
         var app = builder.Build();
         app.UseMcpStackErrorHandling();
@@ -72,7 +87,9 @@ public static class McpServerApp
         var allowedHosts = AllowedHosts(endpoint, resourceUrl, app.Environment);
         app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), b => b.UseMiddleware<OriginValidationMiddleware>((IReadOnlySet<string>)allowedOrigins, (IReadOnlySet<string>)allowedHosts));
 
+        app.UseCors(BrowserClients);
         app.UseAuthentication();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), b => b.UseMiddleware<ToolScopeMiddleware>(tools, resourceMetadataUrl));
         app.UseAuthorization();
         app.MapMcpStackHealth();
         app.MapMcp(Path).RequireAuthorization();

@@ -94,7 +94,10 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public static RsaSecurityKey NewRsaKey() => new(RSA.Create(2048)) { KeyId = "rsa-" + Guid.NewGuid().ToString("N")[..12] };
 
-    /// <summary>A token for <paramref name="subject"/>; every part can be bent to test how it is refused.</summary>
+    /// <summary>
+    /// A token for <paramref name="subject"/>; every part can be bent to test how it is refused. It carries the MCP
+    /// server's scopes unless <paramref name="scope"/> says otherwise (null: no scope claim).
+    /// </summary>
     public string CreateToken(
         string subject,
         string audience,
@@ -105,7 +108,8 @@ public sealed class TestIssuer : IAsyncDisposable
         string? algorithm = null,
         IDictionary<string, object>? claims = null,
         DateTime? issuedAt = null,
-        IDictionary<string, object>? header = null)
+        IDictionary<string, object>? header = null,
+        string? scope = "tasks:read tasks:write")
     {
         key ??= Es256;
         algorithm ??= key is RsaSecurityKey ? SecurityAlgorithms.RsaSha256 : SecurityAlgorithms.EcdsaSha256;
@@ -120,7 +124,7 @@ public sealed class TestIssuer : IAsyncDisposable
             NotBefore = nbf,
             Expires = nbf + (lifetime ?? TimeSpan.FromMinutes(5)),
             SigningCredentials = new SigningCredentials(key, algorithm),
-            Claims = claims,
+            Claims = scope is null ? claims : new Dictionary<string, object>(claims ?? new Dictionary<string, object>()) { ["scope"] = scope },
             AdditionalHeaderClaims = header,
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);

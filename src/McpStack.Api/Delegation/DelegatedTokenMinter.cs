@@ -16,6 +16,8 @@ public sealed class DelegatedTokenMinter(DelegationSigningKey key, IOptions<Dele
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
+    public const string Scopes = "tasks:read tasks:write";
+
     private readonly MemoryCache _tokens = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     public string TokenFor(string userId)
@@ -41,6 +43,8 @@ public sealed class DelegatedTokenMinter(DelegationSigningKey key, IOptions<Dele
             Issuer = options.Value.Issuer,
             Audience = options.Value.McpServerUrl,
             Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId)]),
+            // What the chat and /api/tools need: reading and writing the user's tasks (the MCP server's scopes).
+            Claims = new Dictionary<string, object> { ["scope"] = Scopes },
             IssuedAt = now,
             NotBefore = now,
             Expires = now + options.Value.TokenLifetime,

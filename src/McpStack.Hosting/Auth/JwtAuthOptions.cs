@@ -60,6 +60,12 @@ public sealed class TrustedIssuer
     [RegularExpression(@"^[^|]*$", ErrorMessage = "A UserNamespace cannot contain '|'.")]
     public string? UserNamespace { get; set; }
 
+    /// <summary>
+    /// Whether MCP clients can sign in with this issuer (an OAuth authorization server): the MCP server's RFC 9728
+    /// metadata names only these. The api, which mints tokens for the MCP server but signs nobody in, is not one.
+    /// </summary>
+    public bool AuthorizationServer { get; set; }
+
     /// <summary>The longest life a token of this issuer may have (expiry minus issue time); longer ones are refused.</summary>
     [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(1);

@@ -18,9 +18,8 @@ public sealed class ToolRefusal(string message, Exception? innerException = null
 /// </summary>
 public static partial class ToolRefusals
 {
-    public static IMcpServerBuilder WithToolRefusals(this IMcpServerBuilder builder, Assembly toolAssembly)
+    public static IMcpServerBuilder WithToolRefusals(this IMcpServerBuilder builder, ToolCatalog catalog)
     {
-        var parameters = ToolParameters(toolAssembly);
         // Checked on the message: without a name the SDK fails to read the parameters and answers an internal error.
         builder.WithMessageFilters(filters => filters.AddIncomingFilter(next => (context, cancellationToken) =>
             context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } request && !HasToolName(request.Params)
@@ -35,7 +34,7 @@ public static partial class ToolRefusals
             catch (Exception e) when (e is ToolRefusal || IsBindingFailure(e))
             {
                 var name = context.Params?.Name ?? "";
-                var message = e as ToolRefusal ?? Describe(e, parameters.GetValueOrDefault(name, []), context.Params?.Arguments);
+                var message = e as ToolRefusal ?? Describe(e, catalog.ParametersOf(name), context.Params?.Arguments);
                 var logger = context.Services?.GetService<ILogger<ToolRefusal>>();
                 if (logger is not null) LogRefused(logger, name, message.Message);
                 return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = message.Message }] };
@@ -76,15 +75,6 @@ public static partial class ToolRefusals
         }
         return new ToolRefusal("An argument has the wrong type; see the tool's input schema.");
     }
-
-    /// <summary>Each tool's parameters by tool name, from the <see cref="McpServerToolAttribute"/> methods of <paramref name="assembly"/>.</summary>
-    private static Dictionary<string, ParameterInfo[]> ToolParameters(Assembly assembly) =>
-        assembly.GetTypes()
-            .Where(t => t.GetCustomAttribute<McpServerToolTypeAttribute>() is not null)
-            .SelectMany(t => t.GetMethods())
-            .Select(m => (Method: m, Tool: m.GetCustomAttribute<McpServerToolAttribute>()))
-            .Where(x => x.Tool?.Name is not null)
-            .ToDictionary(x => x.Tool!.Name!, x => x.Method.GetParameters());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tool {Tool} refused the call: {Reason}")]
     private static partial void LogRefused(ILogger logger, string? tool, string reason);

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using System.Text.Json;
+using McpStack.Mcp.Tools;
+
+namespace McpStack.Mcp.Security;
+
+/// <summary>
+/// The OAuth scopes of the MCP server: <see cref="Read"/> to list tools and call read-only ones, <see cref="Write"/> for
+/// every other tool. A token lacking the scope a request needs gets the MCP authorization spec's insufficient-scope
+/// challenge (403, <c>WWW-Authenticate: Bearer error="insufficient_scope", scope="…"</c>), so a client can ask the user
+/// for more and retry. Scopes come from the token's <c>scope</c> (space-separated, RFC 9068) or <c>scp</c> claims.
+/// </summary>
+public static class ToolScopes
+{
+    public const string Read = "tasks:read";
+    public const string Write = "tasks:write";
+
+    public static readonly string[] All = [Read, Write];
+
+    public static bool Has(ClaimsPrincipal user, string scope) =>
+        user.FindAll("scope").Concat(user.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(scope);
+
+    /// <summary>The scope a JSON-RPC request needs, or null when it needs none (initialize, ping, notifications).</summary>
+    public static string? Needed(JsonElement message, ToolCatalog catalog)
+    {
+        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("method", out var method)) return null;
+        return method.GetString() switch
+        {
+            "tools/list" => Read,
+            "tools/call" => message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
+                            && p.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+                            && catalog.IsReadOnly(name.GetString()!) ? Read : Write,
+            _ => null,
+        };
+    }
+}
+
+/// <summary>Checks each <c>/mcp</c> request's scope before the SDK handles it (the body is read once more, from a buffer).</summary>
+public sealed class ToolScopeMiddleware(RequestDelegate next, ToolCatalog catalog, string resourceMetadataUrl, ILogger<ToolScopeMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true)
+        {
+            await next(context);
+            return;
+        }
+        context.Request.EnableBuffering();
+        string? needed;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            needed = ToolScopes.Needed(document.RootElement, catalog);
+        }
+        catch (JsonException)
+        {
+            needed = null; // not JSON: the SDK answers it with its own parse error
+        }
+        finally
+        {
+            context.Request.Body.Position = 0;
+        }
+        if (needed is null || ToolScopes.Has(context.User, needed))
+        {
+            await next(context);
+            return;
+        }
+        logger.LogInformation("Refused an MCP request lacking the {Scope} scope", needed);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.Headers.WWWAuthenticate =
+            $"Bearer error=\"insufficient_scope\", scope=\"{needed}\", resource_metadata=\"{resourceMetadataUrl}\", error_description=\"This needs the {needed} scope.\"";
+        await context.Response.WriteAsJsonAsync(new { jsonrpc = "2.0", error = new { code = -32600, message = $"The token lacks the {needed} scope; ask the user to grant it." } });
+    }
+}
