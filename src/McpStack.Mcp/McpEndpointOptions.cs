@@ -20,7 +20,4 @@ public sealed class McpEndpointOptions
     /// <summary>Write tool calls (every tool not marked read-only) one user may make per minute, per replica.</summary>
     [Range(1, 1_000_000)]
     public int WritesPerMinute { get; set; } = 120;
-
-    /// <summary>Exposes the fixtures the MCP conformance suite needs. Never on in production.</summary>
-    public bool ConformanceMode { get; set; }
 }

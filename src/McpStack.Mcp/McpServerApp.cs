@@ -1,7 +1,6 @@
 using McpStack.Data;
 using McpStack.Hosting;
 using McpStack.Hosting.Auth;
-using McpStack.Mcp.Conformance;
 using McpStack.Mcp.Security;
 using McpStack.Mcp.Tools;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,9 @@ public static class McpServerApp
 
     private const string BrowserClients = "mcp-browser-clients";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration).</param>
+    /// <param name="configureMcp">Adds to the MCP server, for tests (the conformance suite's fixtures).</param>
+    public static WebApplication Build(string[] args, Action<IMcpServerBuilder>? configureMcp = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
@@ -64,10 +65,7 @@ public static class McpServerApp
             .WithTools<HealthTools>()
             .WithToolRefusals(tools)
             .WithToolWriteLimit();
-        if (endpoint.ConformanceMode)
-        {
-            mcp.AddConformanceFixtures();
-        }
+        configureMcp?.Invoke(mcp);
 
         // Browser-based MCP clients on the allowed origins: they must read the challenge and send the MCP headers.
         builder.Services.AddCors(o => o.AddPolicy(BrowserClients, policy => policy

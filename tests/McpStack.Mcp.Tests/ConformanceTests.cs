@@ -1,4 +1,5 @@
 using McpStack.Data;
+using McpStack.Mcp.Tests.Conformance;
 using McpStack.Testing;
 using Xunit.Abstractions;
 
@@ -6,7 +7,7 @@ namespace McpStack.Mcp.Tests;
 
 /// <summary>
 /// Runs the official MCP conformance suite (npm @modelcontextprotocol/conformance, installed by test.sh into
-/// tests/conformance) against the real server in conformance mode. Scenarios a stateless server cannot pass are
+/// tests/conformance) against the real server with the suite's fixtures added by this test. Scenarios a stateless server cannot pass are
 /// listed, with the reason, in tests/conformance/baseline.yml; any other failure, or a listed one passing, fails.
 /// </summary>
 public sealed class ConformanceTests(ITestOutputHelper output)
@@ -24,8 +25,8 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         await using var issuer = await TestIssuer.StartAsync();
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var proxyPort = FreePort.Next();
-        await using var server = await McpServerHost.StartAsync(database, issuer,
-            "--Mcp:ConformanceMode=true",
+        await using var server = await McpServerHost.StartAsync(database, [(issuer.Issuer, issuer.JwksUrl)], $"http://127.0.0.1:{FreePort.Next()}",
+            mcp => mcp.AddConformanceFixtures(),
             "--Auth:Issuers:0:MaxTokenLifetime=01:00:00",
             $"--Mcp:AllowedOrigins:0=http://127.0.0.1:{proxyPort}",
             $"--Mcp:AllowedOrigins:1=http://localhost:{proxyPort}");

@@ -1,6 +1,7 @@
 using McpStack.Data;
 using McpStack.Mcp;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 
 namespace McpStack.Testing;
@@ -15,8 +16,13 @@ public sealed class McpServerHost(WebApplication app, string baseUrl) : Loopback
         StartAsync(database, [(issuer.Issuer, issuer.JwksUrl)], $"http://127.0.0.1:{FreePort.Next()}", extraArgs);
 
     /// <summary>Starts the server at <paramref name="baseUrl"/>, trusting <paramref name="issuers"/> (issuer, JWKS URL).</summary>
+    public static Task<McpServerHost> StartAsync(
+        TestDatabase database, IEnumerable<(string Issuer, string JwksUrl)> issuers, string baseUrl, params string[] extraArgs) =>
+        StartAsync(database, issuers, baseUrl, configureMcp: null, extraArgs);
+
+    /// <summary>As above, with additions to the MCP server (fixtures only a test should have).</summary>
     public static async Task<McpServerHost> StartAsync(
-        TestDatabase database, IEnumerable<(string Issuer, string JwksUrl)> issuers, string baseUrl, params string[] extraArgs)
+        TestDatabase database, IEnumerable<(string Issuer, string JwksUrl)> issuers, string baseUrl, Action<IMcpServerBuilder>? configureMcp, params string[] extraArgs)
     {
         string[] args =
         [
@@ -24,7 +30,7 @@ public sealed class McpServerHost(WebApplication app, string baseUrl) : Loopback
             $"--Mcp:ResourceUrl={baseUrl}{McpServerApp.Path}",
             .. extraArgs,
         ];
-        var app = McpServerApp.Build(args);
+        var app = McpServerApp.Build(args, configureMcp);
         await app.StartAsync();
         return new McpServerHost(app, baseUrl);
     }

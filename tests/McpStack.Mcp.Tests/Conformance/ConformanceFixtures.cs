@@ -2,16 +2,18 @@ using System.ComponentModel;
 using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Server;
 
 // The suite still tests logging, which the 2026-07-28 specification deprecates.
 #pragma warning disable MCP9005
 
-namespace McpStack.Mcp.Conformance;
+namespace McpStack.Mcp.Tests.Conformance;
 
 /// <summary>
 /// The fixtures the official MCP conformance suite calls (test_* tools, test:// resources, test_* prompts).
-/// Registered only with <c>Mcp:ConformanceMode=true</c>, which the conformance test sets; never in production.
+/// Added by the conformance test to the server it starts (<c>McpServerApp.Build</c>'s <c>configureMcp</c>); they are
+/// not part of the server's assembly, so no deployment can expose them.
 /// </summary>
 public static class ConformanceFixtures
 {
