@@ -8,9 +8,17 @@ namespace McpStack.Hosting;
 /// <summary>Turns the domain's errors into RFC 7807 problem details: 400 with field messages, 404, 409, and 503 when the database is down.</summary>
 public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
-    /// <summary>A failure to reach the database (as opposed to a bug): the provider's own exception, maybe wrapped by EF Core.</summary>
-    public static bool IsDatabaseUnavailable(Exception exception) =>
-        exception is System.Data.Common.DbException || exception.InnerException is System.Data.Common.DbException;
+    /// <summary>
+    /// A failure to reach the database, which a retry may cure (the provider's own exception, maybe wrapped by EF
+    /// Core): a connection refused or dropped, a server shutting down, a busy SQLite file. Any other database error (a
+    /// constraint, bad SQL) is a bug: it is logged and answered 500, without a hint to retry.
+    /// </summary>
+    public static bool IsDatabaseUnavailable(Exception exception) => Unreachable(exception) || Unreachable(exception.InnerException);
+
+    private static bool Unreachable(Exception? exception) => exception is System.Data.Common.DbException e
+        && (e.IsTransient || e.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException
+            // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CANTOPEN: the file is held by another writer or cannot be opened.
+            || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 or 14 });
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -15,7 +16,7 @@ using OpenTelemetry.Trace;
 namespace McpStack.Hosting;
 
 /// <summary>What every McpStack service has: problem details, health probes, telemetry.</summary>
-public static class ServiceDefaults
+public static partial class ServiceDefaults
 {
     public const string ReadyTag = "ready";
 
@@ -77,10 +78,23 @@ public static class ServiceDefaults
         return app;
     }
 
-    private static Task WriteReport(HttpContext context, HealthReport report) =>
-        context.Response.WriteAsJsonAsync(new
+    /// <summary>
+    /// The status of each check, for anyone (the probe is anonymous and an ingress may expose it); why a check failed
+    /// (internal URLs, exception messages) goes to the log, for operators only.
+    /// </summary>
+    private static Task WriteReport(HttpContext context, HealthReport report)
+    {
+        foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
+        {
+            LogCheckFailed(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("McpStack.Health"), name, entry.Status, entry.Description, entry.Exception);
+        }
+        return context.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString() }),
         });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is {Status}: {Description}")]
+    private static partial void LogCheckFailed(ILogger logger, string check, HealthStatus status, string? description, Exception? exception);
 }

@@ -25,7 +25,11 @@ public static class DelegationServiceCollectionExtensions
         services.AddSingleton<McpToolClient>();
         services.AddExceptionHandler<ToolServerUnavailableHandler>();
 
+        var toolCallTimeout = configuration.GetSection(DelegationOptions.SectionName).Get<DelegationOptions>()?.ToolCallTimeout ?? new DelegationOptions().ToolCallTimeout;
         services.AddHttpClient(McpToolClient.HttpClientName)
+            // Connections are renewed every minute, so calls spread over MCP replicas added since (autoscaling)
+            // instead of staying pinned to the ones first reached.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
             .AddHttpMessageHandler<DelegatedTokenHandler>()
             .AddResilienceHandler("mcp", pipeline =>
             {
@@ -38,11 +42,13 @@ public static class DelegationServiceCollectionExtensions
                     UseJitter = true,
                     ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }),
                 });
-                pipeline.AddTimeout(TimeSpan.FromSeconds(30));
+                pipeline.AddTimeout(toolCallTimeout); // Delegation:ToolCallTimeout (it was a fixed 30 s here)
             });
 
         services.AddHttpClient(McpHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
-        services.AddHealthChecks().AddCheck<McpHealthCheck>("mcp", tags: [ServiceDefaults.ReadyTag]);
+        // Reported, not used to take the api out of service: REST task endpoints work without the MCP server, so an
+        // MCP outage makes readiness Degraded (still 200), not Unhealthy (which would drop every api pod at once).
+        services.AddHealthChecks().AddCheck<McpHealthCheck>("mcp", failureStatus: HealthStatus.Degraded, tags: [ServiceDefaults.ReadyTag]);
         return services;
     }
 }
@@ -60,11 +66,11 @@ public sealed class McpHealthCheck(IHttpClientFactory httpClientFactory, IOption
             using var response = await httpClientFactory.CreateClient(HttpClientName).GetAsync(url, cancellationToken);
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"The MCP server at {url} answered {(int)response.StatusCode}.");
+                : new HealthCheckResult(context.Registration.FailureStatus, $"The MCP server at {url} answered {(int)response.StatusCode}.");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"The MCP server at {url} does not answer: {e.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"The MCP server at {url} does not answer: {e.Message}");
         }
     }
 }
