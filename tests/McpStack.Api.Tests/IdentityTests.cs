@@ -12,7 +12,7 @@ namespace McpStack.Api.Tests;
 /// The api trusts the web tier's issuer and a second one, as an operator who lets another identity provider in would
 /// configure it; validated tokens are remembered for one second only, so withdrawal is quick to observe.
 /// </summary>
-public sealed class TwoIssuerStack() : StackFixture(DatabaseProvider.Sqlite)
+public class TwoIssuerStack() : StackFixture(DatabaseProvider.Sqlite)
 {
     public TestIssuer Other { get; private set; } = null!;
 
@@ -35,11 +35,17 @@ public sealed class TwoIssuerStack() : StackFixture(DatabaseProvider.Sqlite)
     }
 }
 
+/// <summary>The same, as ./run.sh runs the tiers (Development).</summary>
+public sealed class DevelopmentTwoIssuerStack : TwoIssuerStack
+{
+    protected override string EnvironmentName => "Development";
+}
+
 /// <summary>
 /// A user is the pair (issuer, subject): the same <c>sub</c> from another trusted issuer is another user, at the api and
 /// at the MCP server, with a rate budget of its own. A key withdrawn from the JWKS stops working.
 /// </summary>
-public sealed class IdentityTests(TwoIssuerStack stack) : IClassFixture<TwoIssuerStack>
+public abstract class IdentityTests<TStack>(TStack stack) where TStack : TwoIssuerStack
 {
     [Fact]
     public async Task The_web_tiers_users_keep_their_bare_subject_as_id_so_existing_rows_stay_theirs()
@@ -132,3 +138,7 @@ public sealed class IdentityTests(TwoIssuerStack stack) : IClassFixture<TwoIssue
         Assert.Equal(HttpStatusCode.Unauthorized, (await remembered.GetAsync("/api/me")).StatusCode);
     }
 }
+
+public sealed class ProductionIdentityTests(TwoIssuerStack stack) : IdentityTests<TwoIssuerStack>(stack), IClassFixture<TwoIssuerStack>;
+
+public sealed class DevelopmentIdentityTests(DevelopmentTwoIssuerStack stack) : IdentityTests<DevelopmentTwoIssuerStack>(stack), IClassFixture<DevelopmentTwoIssuerStack>;

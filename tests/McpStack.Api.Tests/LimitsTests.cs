@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace McpStack.Api.Tests;
 
 /// <summary>Small limits, so each can be reached in a test: writes, tool calls per message and turn, sizes, quotas.</summary>
-public sealed class LimitedStack() : StackFixture(DatabaseProvider.Sqlite,
+public class LimitedStack() : StackFixture(DatabaseProvider.Sqlite,
     "--RateLimits:WritesPerMinute=5", "--Chat:MaxToolCallsPerMessage=4", "--Chat:MaxToolCallsPerTurn=6", "--Chat:MaxToolRounds=5",
     "--Chat:MaxAnswerLength=500", "--Chat:MaxToolArgumentsLength=300", "--Quotas:MaxTasksPerUser=3", "--Quotas:MaxConversationsPerUser=3")
 {
@@ -22,12 +22,18 @@ public sealed class LimitedStack() : StackFixture(DatabaseProvider.Sqlite,
     protected override void OverrideServices(IServiceCollection services) => services.AddSingleton(new ChatModel(Model, "scripted"));
 }
 
+/// <summary>The same limits as ./run.sh runs the tiers (Development).</summary>
+public sealed class DevelopmentLimitedStack : LimitedStack
+{
+    protected override string EnvironmentName => "Development";
+}
+
 /// <summary>
 /// Limits a model (or a client) cannot get around: tool writes spend the same per-user budget as REST writes, tool
 /// calls are capped per model message and per turn, the MCP server limits writes itself, answers and tool arguments
 /// have a size limit, and what a user may store has a quota.
 /// </summary>
-public sealed class LimitsTests(LimitedStack stack) : IClassFixture<LimitedStack>
+public abstract class LimitsTests<TStack>(TStack stack) where TStack : LimitedStack
 {
     private static FunctionCallContent Add(string title) => new("call-" + Guid.NewGuid().ToString("N")[..8], "add_task", new Dictionary<string, object?> { ["title"] = title });
 
@@ -150,3 +156,7 @@ public sealed class LimitsTests(LimitedStack stack) : IClassFixture<LimitedStack
         Assert.DoesNotContain(huge, await detail.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+public sealed class ProductionLimitsTests(LimitedStack stack) : LimitsTests<LimitedStack>(stack), IClassFixture<LimitedStack>;
+
+public sealed class DevelopmentLimitsTests(DevelopmentLimitedStack stack) : LimitsTests<DevelopmentLimitedStack>(stack), IClassFixture<DevelopmentLimitedStack>;
