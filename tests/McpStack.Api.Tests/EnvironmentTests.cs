@@ -48,6 +48,18 @@ public sealed class EnvironmentTests
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--Auth:Issuers:0:MaxTokenLifetime=2.00:00:00")]
+    [InlineData("--Auth:Issuers:0:UserNamespace=a|b")]
+    public async Task An_issuer_setting_out_of_bounds_fails_the_start(string setting)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var issuer = await TestIssuer.StartAsync();
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ApiHost.StartAsync(database, issuer, url, url + "/mcp", [setting]));
+        Assert.Contains("Each Auth:Issuers entry needs", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task In_Development_the_api_generates_a_delegation_key_and_publishes_it()
     {

@@ -36,7 +36,10 @@ public static class JwtAuthenticationExtensions
     {
         var section = configuration.GetSection(JwtAuthOptions.SectionName);
         services.AddOptions<JwtAuthOptions>().Bind(section).Configure(o => configure?.Invoke(o)).ValidateDataAnnotations()
-            .Validate(o => o.Issuers.All(i => !(i.UserNamespace ?? i.Issuer).Contains('|', StringComparison.Ordinal)), "An issuer's UserNamespace (by default the issuer) cannot contain '|'.")
+            // ValidateDataAnnotations does not reach into the list: each issuer's own rules are checked here.
+            .Validate(o => o.Issuers.All(i => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(i, new(i), null, validateAllProperties: true)
+                                              && !(i.UserNamespace ?? i.Issuer).Contains('|', StringComparison.Ordinal)),
+                "Each Auth:Issuers entry needs an Issuer, a MaxTokenLifetime between 30 s and 1 day, and a UserNamespace (by default the issuer) without '|'.")
             .ValidateOnStart();
         var options = section.Get<JwtAuthOptions>() ?? new JwtAuthOptions();
         configure?.Invoke(options);
