@@ -84,9 +84,11 @@ public static partial class ServiceDefaults
     /// </summary>
     private static Task WriteReport(HttpContext context, HealthReport report)
     {
-        foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
+        var failed = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).ToList();
+        if (failed.Count > 0)
         {
-            LogCheckFailed(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("McpStack.Health"), name, entry.Status, entry.Description, entry.Exception);
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("McpStack.Health");
+            foreach (var (name, entry) in failed) LogCheckFailed(logger, name, entry.Status, entry.Description, entry.Exception);
         }
         return context.Response.WriteAsJsonAsync(new
         {

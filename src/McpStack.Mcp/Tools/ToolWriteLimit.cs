@@ -3,20 +3,20 @@ using McpStack.Hosting;
 using McpStack.Hosting.Auth;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace McpStack.Mcp.Tools;
 
 /// <summary>
 /// The MCP server's own per-user limit on write tools (<see cref="McpEndpointOptions.WritesPerMinute"/>), so a client
 /// calling it directly cannot write without bound (300 calls in 1.2 s all succeeded before). Read-only tools are not
-/// counted. A refused call is an <c>isError</c> result saying when to try again; nothing runs.
+/// counted, by the same <see cref="ToolCatalog"/> the scope check reads, so the two always agree on what a write is.
+/// A refused call is an <c>isError</c> result saying when to try again; nothing runs.
 /// </summary>
 public sealed class ToolWriteLimit(IOptions<McpEndpointOptions> options) : PerUserWriteLimit(options.Value.WritesPerMinute)
 {
     /// <summary>Why the call may not run now, or null.</summary>
-    public string? Refusal(McpServerTool? tool, ClaimsPrincipal? user) =>
-        tool?.ProtocolTool.Annotations?.ReadOnlyHint == true
+    public string? Refusal(ToolCatalog catalog, string? tool, ClaimsPrincipal? user) =>
+        catalog.IsReadOnly(tool ?? "")
         || TryTake(user?.FindFirstValue(JwtAuthenticationExtensions.UserKeyClaim) ?? "", out var retryAfter)
             ? null
             : Refusal(retryAfter);
@@ -24,11 +24,11 @@ public sealed class ToolWriteLimit(IOptions<McpEndpointOptions> options) : PerUs
 
 public static class ToolWriteLimits
 {
-    public static IMcpServerBuilder WithToolWriteLimit(this IMcpServerBuilder builder)
+    public static IMcpServerBuilder WithToolWriteLimit(this IMcpServerBuilder builder, ToolCatalog catalog)
     {
         builder.Services.AddSingleton<ToolWriteLimit>();
         return builder.WithRequestFilters(filters => filters.AddCallToolFilter(next => async (context, cancellationToken) =>
-            context.Services?.GetRequiredService<ToolWriteLimit>().Refusal(context.MatchedPrimitive as McpServerTool, context.User) is { } refusal
+            context.Services?.GetRequiredService<ToolWriteLimit>().Refusal(catalog, context.Params?.Name, context.User) is { } refusal
                 ? new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = refusal }] }
                 : await next(context, cancellationToken)));
     }
