@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startIssuer } from "./issuer.mjs";
+import { freePort } from "../../web/e2e/free-port.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const work = mkdtempSync(path.join(tmpdir(), "mcpstack-publish-"));
@@ -19,13 +19,6 @@ after(async () => {
   await issuer.close();
 });
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
   test(`${project}: publishes, migrates, serves, answers its health check, and bad input with 400`, { timeout: 240_000 }, async () => {
