@@ -96,7 +96,9 @@ wait_healthy() { # name url
 step "Starting mcp on :$MCP_PORT"
 start mcp src/McpStack.Mcp dotnet "bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" --urls "http://localhost:$MCP_PORT" \
   --Mcp:ResourceUrl "http://localhost:$MCP_PORT/mcp" \
-  --Auth:Issuers:0:Issuer "http://localhost:$API_PORT" --Auth:Issuers:0:JwksUrl "http://localhost:$API_PORT/.well-known/jwks.json"
+  --Auth:Issuers:0:Issuer "http://localhost:$API_PORT" --Auth:Issuers:0:JwksUrl "http://localhost:$API_PORT/.well-known/jwks.json" \
+  --Auth:Issuers:1:Issuer "http://localhost:$WEB_PORT" --Auth:Issuers:1:JwksUrl "http://localhost:$WEB_PORT/api/auth/jwks" \
+  --Auth:Issuers:1:UserNamespace "" --Auth:Issuers:1:AuthorizationServer true --Auth:Issuers:1:MaxTokenLifetime 00:05:00
 wait_healthy mcp "http://localhost:$MCP_PORT/health"
 
 # The api and the MCP server find each other through these; the MCP server trusts the api's delegation key.
@@ -113,7 +115,7 @@ echo
 bold "McpStack is running"
 echo "  Web:           http://localhost:$WEB_PORT  (sign up, then Tasks and Chat)"
 echo "  API:           http://localhost:$API_PORT  (interactive docs: http://localhost:$API_PORT/docs, OpenAPI: /openapi/v1.json)"
-echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp  (needs a bearer token, see README: Connect an MCP client)"
+echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp  (MCP clients sign in through the web tier: README, Connect an MCP client)"
 echo "  Database:      $DATABASE_URL"
 if grep -qs . <<<"${OPENAI_API_KEY:-}${OPENAI_BASE_URL:-}${Chat__Provider:-}"; then
   echo "  Chat model:    configured (the api's log above names it)"

@@ -41,7 +41,8 @@ public sealed class ScopeTests(SqliteMcpServer fixture) : IClassFixture<SqliteMc
         var challenge = write.Headers.WwwAuthenticate.Single();
         Assert.Equal("Bearer", challenge.Scheme);
         Assert.Contains("error=\"insufficient_scope\"", challenge.Parameter, StringComparison.Ordinal);
-        Assert.Contains("scope=\"tasks:write\"", challenge.Parameter, StringComparison.Ordinal);
+        // What the token has and what it lacks: the new token a client asks for keeps read.
+        Assert.Contains("scope=\"tasks:read tasks:write\"", challenge.Parameter, StringComparison.Ordinal);
         Assert.Contains($"resource_metadata=\"{fixture.Server.BaseUrl}/.well-known/oauth-protected-resource/mcp\"", challenge.Parameter, StringComparison.Ordinal);
 
         // After the user grants write (a new token), the same call succeeds; nothing was added before.

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { authClient } from "@/lib/auth-client";
 import { buttonClass, ErrorMessage, inputClass } from "./ui";
 
@@ -12,6 +12,10 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const signUp = mode === "sign-up";
+  // An MCP client's sign-in arrives with the signed authorization request in the query; switching between sign-in and
+  // sign-up keeps it, and the auth client sends it along so Better Auth resumes the authorization afterwards.
+  const [oauthQuery, setOauthQuery] = useState("");
+  useEffect(() => setOauthQuery(new URLSearchParams(window.location.search).has("client_id") ? window.location.search : ""), []);
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -20,7 +24,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     const password = String(form.get("password"));
     setBusy(true);
     setError(undefined);
-    const { error } = signUp
+    const { data, error } = signUp
       ? await authClient.signUp.email({ email, password, name: String(form.get("name")) })
       : await authClient.signIn.email({ email, password });
     setBusy(false);
@@ -28,6 +32,9 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
       setError(error.message ?? (signUp ? "Could not create the account." : "Wrong email or password."));
       return;
     }
+    // Resuming an authorization: Better Auth answered with where to go next (the consent page, or the client), and
+    // its client is already navigating there.
+    if (data && "redirect" in data && data.redirect) return;
     router.push("/tasks");
     router.refresh();
   }
@@ -58,7 +65,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
       </button>
       <p className="text-center text-sm text-slate-600 dark:text-slate-400">
         {signUp ? "Already have an account? " : "New here? "}
-        <Link href={signUp ? "/sign-in" : "/sign-up"} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+        <Link href={(signUp ? "/sign-in" : "/sign-up") + oauthQuery} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
           {signUp ? "Sign in" : "Create an account"}
         </Link>
       </p>

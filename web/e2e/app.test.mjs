@@ -1,7 +1,7 @@
 // Browser tests against the real tiers (web + api + mcp on SQLite, no model key).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launchBrowser, snapshot, step, waitForCount } from "./browser.mjs";
+import { launchBrowser, signUpInBrowser, snapshot, step, waitForCount } from "./browser.mjs";
 import { startStack } from "./stack.mjs";
 
 let stack;
@@ -17,23 +17,7 @@ after(async () => {
   await stack?.stop();
 });
 
-async function signUp(name) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`[${name} page error] ${error.stack}`));
-  page.on("console", (message) => message.type() === "error" && console.error(`[${name} console] ${message.text()}`));
-  const email = `${name}-${Date.now()}@example.test`;
-  await step(page, `${name}-sign-up`, async () => {
-    await page.goto(`${stack.webUrl}/sign-up`);
-    await page.getByLabel("Name").fill(name);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Sign up" }).click();
-    await page.waitForURL("**/tasks");
-    await page.getByText("No tasks yet").waitFor();
-  });
-  return { context, page, email };
-}
+const signUp = (name) => signUpInBrowser(browser, stack.webUrl, name);
 
 describe("McpStack in a browser", { timeout: 180_000 }, () => {
   let alice;

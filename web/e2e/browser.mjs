@@ -44,3 +44,22 @@ export async function waitForCount(locator, count, timeoutMs = 10_000) {
   }
   if (seen !== count) throw new Error(`Expected ${count} elements, found ${seen}.`);
 }
+
+/** A new user, signed up through the sign-up page in a browser context of their own, on their empty task list. */
+export async function signUpInBrowser(browser, webUrl, name) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[${name} page error] ${error.stack}`));
+  page.on("console", (message) => message.type() === "error" && console.error(`[${name} console] ${message.text()}`));
+  const email = `${name}-${Date.now()}@example.test`;
+  await step(page, `${name}-sign-up`, async () => {
+    await page.goto(`${webUrl}/sign-up`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL("**/tasks");
+    await page.getByText("No tasks yet").waitFor();
+  });
+  return { context, page, email };
+}

@@ -75,6 +75,7 @@ export async function startStack() {
     BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
     AUTH_DATABASE_URL: `file:${dataDir}/auth.db`,
     AUTH_RATE_LIMIT: "off",
+    MCP_SERVER_URL: `${mcpUrl}/mcp`,
   };
   const dll = (project) => path.join(root, "src", project, "bin", "Release", "net10.0", `${project}.dll`);
 
@@ -89,8 +90,11 @@ export async function startStack() {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    // As ./run.sh starts it: the api's delegation tokens, and MCP clients signed in by the web tier.
     const mcp = run("mcp", "dotnet", [dll("McpStack.Mcp"), "--urls", mcpUrl, `--Mcp:ResourceUrl=${mcpUrl}/mcp`,
-      `--Auth:Issuers:0:Issuer=${apiUrl}`, `--Auth:Issuers:0:JwksUrl=${apiUrl}/.well-known/jwks.json`], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
+      `--Auth:Issuers:0:Issuer=${apiUrl}`, `--Auth:Issuers:0:JwksUrl=${apiUrl}/.well-known/jwks.json`,
+      `--Auth:Issuers:1:Issuer=${webUrl}`, `--Auth:Issuers:1:JwksUrl=${webUrl}/api/auth/jwks`, "--Auth:Issuers:1:UserNamespace=",
+      "--Auth:Issuers:1:AuthorizationServer=true", "--Auth:Issuers:1:MaxTokenLifetime=00:05:00"], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
     processes.push(mcp);
     const api = run("api", "dotnet", [dll("McpStack.Api"), "--urls", apiUrl], {
       cwd: path.join(root, "src", "McpStack.Api"),

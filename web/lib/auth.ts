@@ -1,9 +1,27 @@
 import { betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
+import { oauthProvider } from "@better-auth/oauth-provider";
 import { nextCookies } from "better-auth/next-js";
+import { createAuthMiddleware } from "better-auth/api";
 import { authDatabase } from "./db";
-import { apiAudience, webUrl } from "./config";
+import { apiAudience, mcpAccessTokenSeconds, mcpResourceUrl, webUrl } from "./config";
 import { sessionSecret } from "./secret";
+
+/** What MCP clients may ask for: the MCP server's scopes, and offline_access for a refresh token. */
+export const mcpScopes = ["tasks:read", "tasks:write"] as const;
+const oauthScopes = ["openid", "profile", "email", "offline_access", ...mcpScopes] as const;
+
+/**
+ * MCP clients register as public clients without naming an application type (the MCP Inspector, VS Code and the
+ * SDKs' examples do), and their redirects are loopback http or their own schemes: a native app's (RFC 8252). The
+ * plugin takes an unnamed type for "web", which allows only https on public hosts, and would refuse them all.
+ */
+const registerPublicClientsAsNative = createAuthMiddleware(async (ctx) => {
+  const body = ctx.body as Record<string, unknown> | undefined;
+  if (ctx.path === "/oauth2/register" && body && body.application_type === undefined && body.token_endpoint_auth_method === "none") {
+    body.application_type = "native";
+  }
+});
 
 function createAuth() {
   const baseURL = webUrl();
@@ -16,6 +34,7 @@ function createAuth() {
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
     // Tests sign up many users from one address; production keeps Better Auth's limits.
     rateLimit: { enabled: process.env.AUTH_RATE_LIMIT !== "off" },
+    hooks: { before: registerPublicClientsAsNative },
     plugins: [
       jwt({
         // ES256: verified by .NET's Microsoft.IdentityModel natively (Better Auth's default, EdDSA, needs the api's
@@ -28,6 +47,22 @@ function createAuth() {
           // Only what the api needs: by default the whole user row would go into the token.
           definePayload: ({ user }) => ({ email: user.email, name: user.name }),
         },
+      }),
+      // The authorization server for MCP clients (MCP authorization spec): RFC 8414 metadata, dynamic client
+      // registration (RFC 7591), authorization code with PKCE S256, refresh tokens with rotation, revocation. Access
+      // tokens are JWTs for the one resource, the MCP server (RFC 8707), signed with the JWKS above.
+      oauthProvider({
+        loginPage: "/sign-in",
+        consentPage: "/consent",
+        scopes: [...oauthScopes],
+        resources: [{ identifier: mcpResourceUrl(), accessTokenTtl: mcpAccessTokenSeconds, allowedScopes: ["offline_access", ...mcpScopes] }],
+        clientRegistrationDefaultResources: [mcpResourceUrl()],
+        // MCP clients register themselves, without an account (the user signs in and consents afterwards).
+        allowDynamicClientRegistration: true,
+        allowUnauthenticatedClientRegistration: true,
+        // No client_credentials: its tokens carry the client as `sub`, which the MCP server would take for a user.
+        grantTypes: ["authorization_code", "refresh_token"],
+        accessTokenExpiresIn: mcpAccessTokenSeconds,
       }),
       nextCookies(),
     ],

@@ -12,3 +12,11 @@ export function apiUrl(): string {
 export function apiAudience(): string {
   return process.env.BETTER_AUTH_AUDIENCE ?? apiUrl();
 }
+
+/** The MCP server's resource URL (RFC 8707): the audience of the tokens MCP clients get here. */
+export function mcpResourceUrl(): string {
+  return process.env.MCP_SERVER_URL ?? "http://localhost:8001/mcp";
+}
+
+/** How long an MCP client's access token lives: also how long a revoked client keeps working at most. */
+export const mcpAccessTokenSeconds = 5 * 60;

@@ -17,8 +17,17 @@ public static class ToolScopes
 
     public static readonly string[] All = [Read, Write];
 
-    public static bool Has(ClaimsPrincipal user, string scope) =>
-        user.FindAll("scope").Concat(user.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Contains(scope);
+    public static bool Has(ClaimsPrincipal user, string scope) => Granted(user).Contains(scope);
+
+    /// <summary>
+    /// The scopes to ask for in a challenge: the MCP server's scopes the token has, and the one it lacks. A client asks
+    /// the authorization server for exactly these (SEP-835), so stepping up to write does not drop read.
+    /// </summary>
+    public static string StepUp(ClaimsPrincipal user, string needed) =>
+        string.Join(' ', All.Where(s => s == needed || Has(user, s)));
+
+    private static IEnumerable<string> Granted(ClaimsPrincipal user) =>
+        user.FindAll("scope").Concat(user.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The scope a JSON-RPC request needs, or null when it needs none (initialize, ping, notifications).</summary>
     public static string? Needed(JsonElement message, ToolCatalog catalog)
@@ -68,7 +77,7 @@ public sealed class ToolScopeMiddleware(RequestDelegate next, ToolCatalog catalo
         logger.LogInformation("Refused an MCP request lacking the {Scope} scope", needed);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.Headers.WWWAuthenticate =
-            $"Bearer error=\"insufficient_scope\", scope=\"{needed}\", resource_metadata=\"{resourceMetadataUrl}\", error_description=\"This needs the {needed} scope.\"";
+            $"Bearer error=\"insufficient_scope\", scope=\"{ToolScopes.StepUp(context.User, needed)}\", resource_metadata=\"{resourceMetadataUrl}\", error_description=\"This needs the {needed} scope.\"";
         await context.Response.WriteAsJsonAsync(new { jsonrpc = "2.0", error = new { code = -32600, message = $"The token lacks the {needed} scope; ask the user to grant it." } });
     }
 }

@@ -16,6 +16,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         <nav aria-label="Main" className="flex gap-1">
           <NavLink href="/tasks">Tasks</NavLink>
           <NavLink href="/chat">Chat</NavLink>
+          <NavLink href="/connected-apps">Connected apps</NavLink>
         </nav>
         <span className="ml-auto truncate text-sm text-slate-600 dark:text-slate-400" data-testid="user-email">
           {session.user.email}

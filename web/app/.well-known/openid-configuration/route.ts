@@ -1,9 +1,9 @@
-import { webUrl } from "@/lib/config";
+import { oauthProviderOpenIdConfigMetadata } from "@better-auth/oauth-provider";
+import { getAuth } from "@/lib/auth";
+import { preflight, withPublicCors } from "@/lib/oauth-cors";
 
 export const dynamic = "force-dynamic";
 
-/** Minimal discovery for verifiers that want one: the issuer and where its keys are. */
-export function GET() {
-  const issuer = webUrl();
-  return Response.json({ issuer, jwks_uri: `${issuer}/api/auth/jwks`, id_token_signing_alg_values_supported: ["ES256"] });
-}
+/** OpenID discovery: the issuer, where its keys are, and its OAuth endpoints. */
+export const GET = async (request: Request) => withPublicCors(request, await oauthProviderOpenIdConfigMetadata(getAuth())(request));
+export const OPTIONS = preflight;

@@ -1,7 +1,9 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { getAuth } from "@/lib/auth";
+import { preflight, withPublicCors } from "@/lib/oauth-cors";
 
 export const dynamic = "force-dynamic";
 
-export const GET = (request: Request) => toNextJsHandler(getAuth()).GET(request);
-export const POST = (request: Request) => toNextJsHandler(getAuth()).POST(request);
+export const GET = async (request: Request) => withPublicCors(request, await toNextJsHandler(getAuth()).GET(request));
+export const POST = async (request: Request) => withPublicCors(request, await toNextJsHandler(getAuth()).POST(request));
+export const OPTIONS = preflight;
