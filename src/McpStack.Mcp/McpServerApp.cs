@@ -64,7 +64,8 @@ public static class McpServerApp
             .WithTools<TaskTools>()
             .WithTools<HealthTools>()
             .WithToolRefusals(tools)
-            .WithToolWriteLimit(tools);
+            .WithToolWriteLimit(tools)
+            .WithCacheableToolList(endpoint.ToolListTimeToLive);
         configureMcp?.Invoke(mcp);
 
         // Browser-based MCP clients on the allowed origins: they must read the challenge and send the MCP headers.

@@ -35,8 +35,8 @@ public sealed class McpServerHost(WebApplication app, string baseUrl) : Loopback
         return new McpServerHost(app, baseUrl);
     }
 
-    /// <summary>An MCP client (the official SDK's) that presents <paramref name="token"/>.</summary>
-    public async Task<McpClient> ConnectAsync(string token, CancellationToken cancellationToken = default)
+    /// <summary>An MCP client (the official SDK's) that presents <paramref name="token"/>, with <paramref name="options"/> (its protocol revision, its handlers).</summary>
+    public async Task<McpClient> ConnectAsync(string token, McpClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
@@ -44,6 +44,6 @@ public sealed class McpServerHost(WebApplication app, string baseUrl) : Loopback
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
         });
-        return await McpClient.CreateAsync(transport, cancellationToken: cancellationToken);
+        return await McpClient.CreateAsync(transport, options, cancellationToken: cancellationToken);
     }
 }

@@ -65,7 +65,8 @@ public sealed partial class ChatTurn(
             {
                 var available = await tools.ListToolsAsync(userId, cancellationToken);
                 // Destructive tools (delete_task) stop the turn with an approval request; the page answers in the next turn.
-                IList<AITool> aiTools = [.. available.Select(t => t.ProtocolTool.Annotations?.DestructiveHint == true ? new ApprovalRequiredAIFunction(guard.Guard(t)) : (AITool)guard.Guard(t))];
+                // The approval is the user's answer to the MCP server's own confirmation of the same call.
+                IList<AITool> aiTools = [.. available.Select(t => t.ProtocolTool.Annotations?.DestructiveHint == true ? new ApprovalRequiredAIFunction(new ConfirmedTool(guard.Guard(t))) : (AITool)guard.Guard(t))];
                 using var _ = McpToolClient.ActAs(userId);
                 await foreach (var update in agent.RunAsync([.. history, .. userTurn], aiTools, cancellationToken))
                 {

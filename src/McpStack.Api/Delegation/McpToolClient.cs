@@ -35,10 +35,14 @@ public sealed class McpToolClient(IHttpClientFactory httpClientFactory, IOptions
         }
     }
 
-    /// <summary>Calls <paramref name="tool"/> as <paramref name="userId"/>. Tool errors come back as <c>IsError</c> results.</summary>
+    /// <summary>
+    /// Calls <paramref name="tool"/> as <paramref name="userId"/>, at the user's own request (a slash command,
+    /// <c>/api/tools</c>): the server's confirmations are answered yes. Tool errors come back as <c>IsError</c> results.
+    /// </summary>
     public async Task<CallToolResult> CallToolAsync(string userId, string tool, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken = default)
     {
         using var _ = DelegatedTokenHandler.ActAs(userId);
+        using var confirmed = UserConfirmation.Given();
         var client = await GetClientAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.ToolCallTimeout);
@@ -69,7 +73,12 @@ public sealed class McpToolClient(IHttpClientFactory httpClientFactory, IOptions
                 httpClientFactory.CreateClient(HttpClientName),
                 loggerFactory,
                 ownsHttpClient: true);
-            _client = await McpClient.CreateAsync(transport, new McpClientOptions { ClientInfo = new() { Name = "mcpstack-api", Version = "1.0.0" } }, loggerFactory, cancellationToken);
+            var clientOptions = new McpClientOptions
+            {
+                ClientInfo = new() { Name = "mcpstack-api", Version = "1.0.0" },
+                Handlers = new() { ElicitationHandler = UserConfirmation.AnswerAsync },
+            };
+            _client = await McpClient.CreateAsync(transport, clientOptions, loggerFactory, cancellationToken);
             return _client;
         }
         finally

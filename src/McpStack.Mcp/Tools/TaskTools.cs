@@ -2,6 +2,7 @@ using System.ComponentModel;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpStack.Mcp.Tools;
@@ -62,14 +63,24 @@ public sealed class TaskTools(TaskService tasks)
             cancellationToken: cancellationToken)));
 
     [McpServerTool(Name = "delete_task", Title = "Delete a task", Destructive = true, UseStructuredContent = true)]
-    [Description("Deletes one of the signed-in user's tasks for good. Confirm with the user before calling this.")]
+    [Description("Deletes one of the signed-in user's tasks for good. Confirm with the user before calling this; " +
+                 "clients that support elicitation are asked by the server itself. Returns deleted=false when the user declines.")]
     public Task<DeletedTask> DeleteTask(
+        McpServer server,
+        RequestContext<CallToolRequestParams> context,
         [Description("The task's id, as returned by list_tasks or add_task.")] string id,
         CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             var taskId = TaskService.ParseId(id);
             var task = await tasks.GetAsync(taskId, cancellationToken);
+            switch (DeleteConfirmation.Read(context))
+            {
+                case DeleteConfirmation.Answer.Declined:
+                    return new DeletedTask(task.Id, task.Title, Deleted: false);
+                case DeleteConfirmation.Answer.NotAsked when DeleteConfirmation.CanAsk(server, context):
+                    throw DeleteConfirmation.Ask(task.Title);
+            }
             await tasks.DeleteAsync(taskId, cancellationToken);
             return new DeletedTask(task.Id, task.Title, Deleted: true);
         });
