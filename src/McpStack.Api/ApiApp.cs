@@ -25,9 +25,9 @@ public static class ApiApp
         AddPatternVariableNames(builder.Configuration);
         var configuration = builder.Configuration;
 
-        builder.AddMcpStackDefaults("mcpstack-api");
-        builder.Services.AddMcpStackData(configuration.GetDatabaseConnection(builder.Environment.ContentRootPath));
-        builder.Services.AddMcpStackJwtBearer(configuration);
+        builder.AddServiceDefaults("mcpstack-api");
+        builder.Services.AddAppData(configuration.GetDatabaseConnection(builder.Environment.ContentRootPath));
+        builder.Services.AddTrustedJwtBearer(configuration);
         builder.Services.AddAuthorization();
         builder.Services.AddPerUserRateLimits(configuration);
         builder.Services.AddMcpDelegation(configuration);
@@ -45,14 +45,14 @@ public static class ApiApp
         app.Logger.LogInformation("Chat model: {Model}", app.Services.GetRequiredService<ChatModel>() is { Client: null }
             ? "none: the chat answers slash commands only (/help). Set OPENAI_API_KEY or Chat:Provider to use a model"
             : app.Services.GetRequiredService<ChatModel>().Description);
-        app.UseMcpStackErrorHandling();
-        app.UseMcpStackSecurityHeaders();
+        app.UseProblemDetailsErrors();
+        app.UseSecurityHeaders();
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapMcpStackHealth();
+        app.MapHealthEndpoints();
         app.MapDelegationJwks();
         app.MapProfileEndpoints();
         app.MapTaskEndpoints();

@@ -20,7 +20,7 @@ public static class DataServiceCollectionExtensions
     /// Registers <see cref="AppDbContext"/> for the configured provider and the domain services.
     /// The caller registers the <see cref="ICurrentUser"/> that fits its host.
     /// </summary>
-    public static IServiceCollection AddMcpStackData(this IServiceCollection services, DatabaseConnection database)
+    public static IServiceCollection AddAppData(this IServiceCollection services, DatabaseConnection database)
     {
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);

@@ -12,7 +12,7 @@ public static class SecurityHeaders
     /// Oversized bodies get 413. Headers for JSON and event-stream APIs: no MIME sniffing, no framing, no referrer, no content policy beyond
     /// "nothing"; HSTS on HTTPS requests outside Development.
     /// </summary>
-    public static WebApplication UseMcpStackSecurityHeaders(this WebApplication app)
+    public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
         {

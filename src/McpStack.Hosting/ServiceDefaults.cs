@@ -20,7 +20,7 @@ public static partial class ServiceDefaults
 {
     public const string ReadyTag = "ready";
 
-    public static IHostApplicationBuilder AddMcpStackDefaults(this IHostApplicationBuilder builder, string serviceName)
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         // Small JSON APIs: 1 MiB of body is plenty (Kestrel's default is 30 MB). Kestrel:Limits:MaxRequestBodySize changes it.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
@@ -59,7 +59,7 @@ public static partial class ServiceDefaults
     }
 
     /// <summary>Exceptions become RFC 7807 problem details without internals; bare status codes get a body too.</summary>
-    public static WebApplication UseMcpStackErrorHandling(this WebApplication app)
+    public static WebApplication UseProblemDetailsErrors(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -67,7 +67,7 @@ public static partial class ServiceDefaults
     }
 
     /// <summary><c>/health</c>: the process answers (liveness). <c>/health/ready</c>: its dependencies answer too (readiness).</summary>
-    public static WebApplication MapMcpStackHealth(this WebApplication app)
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -37,11 +37,11 @@ public static class McpServerApp
         var resourceMetadataUrl = $"{resource.GetLeftPart(UriPartial.Authority)}/.well-known/oauth-protected-resource{resource.AbsolutePath.TrimEnd('/')}";
         var tools = ToolCatalog.Of(typeof(McpServerApp).Assembly);
 
-        builder.AddMcpStackDefaults("mcpstack-mcp");
-        builder.Services.AddMcpStackData(configuration.GetDatabaseConnection(builder.Environment.ContentRootPath));
+        builder.AddServiceDefaults("mcpstack-mcp");
+        builder.Services.AddAppData(configuration.GetDatabaseConnection(builder.Environment.ContentRootPath));
 
         builder.Services
-            .AddMcpStackJwtBearer(configuration, McpAuthenticationDefaults.AuthenticationScheme, o => o.Audience = string.IsNullOrEmpty(o.Audience) ? resourceUrl : o.Audience)
+            .AddTrustedJwtBearer(configuration, McpAuthenticationDefaults.AuthenticationScheme, o => o.Audience = string.IsNullOrEmpty(o.Audience) ? resourceUrl : o.Audience)
             .AddMcp(o =>
             {
                 // From configuration, never from the request's Host header (which a client chooses).
@@ -76,8 +76,8 @@ public static class McpServerApp
             .WithExposedHeaders("WWW-Authenticate", "Mcp-Session-Id", "MCP-Protocol-Version")));
 
         var app = builder.Build();
-        app.UseMcpStackErrorHandling();
-        app.UseMcpStackSecurityHeaders();
+        app.UseProblemDetailsErrors();
+        app.UseSecurityHeaders();
 
         var allowedOrigins = new HashSet<string>(endpoint.AllowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase)
         {
@@ -90,7 +90,7 @@ public static class McpServerApp
         app.UseAuthentication();
         app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), b => b.UseMiddleware<ToolScopeMiddleware>(tools, resourceMetadataUrl));
         app.UseAuthorization();
-        app.MapMcpStackHealth();
+        app.MapHealthEndpoints();
         app.MapMcp(Path).RequireAuthorization();
 
         if (app.Environment.IsDevelopment())

@@ -46,7 +46,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Services wired as the apps wire them, acting for <paramref name="user"/>.</summary>
     public ServiceProvider CreateServices(ICurrentUser user, TimeProvider? timeProvider = null)
     {
-        var services = new ServiceCollection().AddMcpStackData(Connection);
+        var services = new ServiceCollection().AddAppData(Connection);
         services.AddSingleton(user);
         if (timeProvider is not null) services.AddSingleton(timeProvider);
         return services.BuildServiceProvider();

@@ -27,7 +27,7 @@ public static class JwtAuthenticationExtensions
     /// expiry, lifetime and pinned algorithms (<see cref="TokenRules"/>). Registers the <see cref="ICurrentUser"/>: the
     /// token's issuer and subject as one id.
     /// </summary>
-    public static AuthenticationBuilder AddMcpStackJwtBearer(
+    public static AuthenticationBuilder AddTrustedJwtBearer(
         this IServiceCollection services,
         IConfiguration configuration,
         string? challengeScheme = null,
