@@ -12,7 +12,12 @@ if [ -f .env ]; then
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NEXT_TELEMETRY_DISABLED=1
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/data/mcpstack.db}
+# The database when DATABASE_URL does not name one: sqlite or postgres (`dotnet new mcpstack --database` sets it).
+DEFAULT_DATABASE=sqlite
+case "$DEFAULT_DATABASE" in
+  postgres) export DATABASE_URL=${DATABASE_URL:-postgresql://mcpstack@localhost:5432/mcpstack} ;;
+  *) export DATABASE_URL=${DATABASE_URL:-sqlite:///$ROOT/data/mcpstack.db} ;;
+esac
 MCP_PORT=${MCP_PORT:-8001}
 API_PORT=${API_PORT:-8000}
 WEB_PORT=${WEB_PORT:-3000}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every McpStack test: .NET (SQLite and a throwaway PostgreSQL server), the MCP conformance suite,
-# the web tier's unit tests and the browser tests against all three tiers.
+# the web tier's unit tests, the browser tests against all three tiers, the deployment checks and the template pack.
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -57,6 +57,14 @@ say "Deployment checks (Kubernetes schemas, compose structure, image build steps
 (cd deploy && node --test --test-concurrency=1 tests/ 2>&1) | tee "$results/deploy.log" | grep -E '^(not )?ok |^# (pass|fail)'
 deploy_status=${PIPESTATUS[0]}
 
+# The template pack (dotnet new mcpstack); a solution made from it has no pack, and so no such stage.
+template_status=0
+if [ -f templates/McpStack.Templates.csproj ]; then
+  say "Template pack (dotnet new mcpstack: each option, renamed, built, and the solution's own tests)"
+  tests/template/test-template.sh 2>&1 | tee "$results/template.log" | grep -E '^(not )?ok |^#'
+  template_status=${PIPESTATUS[0]}
+fi
+
 # --- summary from the TRX reports and the web runners' closing lines
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
@@ -68,10 +76,11 @@ for trx in "$results"/*.trx; do
 done
 vp=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$results/web-unit.log" | tail -1)
 vf=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$results/web-unit.log" | tail -1)
-ep=$(awk '/^# pass [0-9]+$/ { s += $3 } END { print s + 0 }' "$results/e2e.log" "$results/deploy.log")
-ef=$(awk '/^# fail [0-9]+$/ { s += $3 } END { print s + 0 }' "$results/e2e.log" "$results/deploy.log")
+tap_logs=("$results/e2e.log" "$results/deploy.log"); [ -f "$results/template.log" ] && tap_logs+=("$results/template.log")
+ep=$(awk '/^# pass [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
+ef=$(awk '/^# fail [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
 passed=$((passed + ${vp:-0} + ${ep:-0})); failed=$((failed + ${vf:-0} + ${ef:-0}))
-for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$deploy_status"; do
+for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$deploy_status" "$template_status"; do
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 done
 

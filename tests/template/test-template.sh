@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Tests the `dotnet new mcpstack` template pack as a team would use it: packs it, installs it into a throwaway
+# template hive, makes solutions with a new name and each option, and checks that each is fully renamed, builds with
+# warnings as errors and passes its own tests (the default variant its whole ./test.sh, the postgres variant its .NET
+# tests). Prints TAP-style lines and "# pass N" / "# fail N". Run by test.sh; needs what test.sh needs.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/mcpstack-template-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+hive="$work/hive"
+pass=0; fail=0; n=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | tail -40; }
+check() { # description log command...
+  local description=$1 log=$2; shift 2
+  if "$@" >"$log" 2>&1; then ok "$description"; else not_ok "$description" "$log"; fi
+}
+new() { dotnet new mcpstack --debug:custom-hive "$hive" "$@"; }
+
+check "the pack builds (dotnet pack)" "$work/pack.log" \
+  dotnet pack "$root/templates/McpStack.Templates.csproj" -c Release -o "$work/pack" --nologo
+check "the pack installs into a template hive" "$work/install.log" \
+  dotnet new install "$work"/pack/McpStack.Templates.*.nupkg --debug:custom-hive "$hive"
+if new --help >"$work/help.log" 2>&1 && grep -q -- "--database" "$work/help.log" && grep -q "postgres" "$work/help.log"; then
+  ok "dotnet new mcpstack --help describes the options"
+else
+  not_ok "dotnet new mcpstack --help describes the options" "$work/help.log"
+fi
+
+# No trace of the template's own name in what a team gets: file names, content, package and service names.
+renamed() { # dir
+  local left
+  left=$( (cd "$1" && find . -path ./node_modules -prune -o \( -iname '*mcpstack*' -print \); grep -rIil 'mcpstack' "$1" --exclude-dir=node_modules --exclude-dir=bin --exclude-dir=obj) )
+  [ -z "$left" ] || { echo "still named McpStack:"; echo "$left"; return 1; }
+}
+
+# --- the default: SQLite, every tier
+acme="$work/acme"
+check "dotnet new mcpstack -n Acme.Todo makes a solution" "$work/new-acme.log" new -n Acme.Todo -o "$acme"
+check "nothing in it is still called McpStack (names, content, package and service names)" "$work/renamed-acme.log" renamed "$acme"
+if [ -f "$acme/Acme.Todo.slnx" ] && [ -d "$acme/src/Acme.Todo.Api" ] && grep -q '"name": "acme-todo-web"' "$acme/web/package.json" \
+   && grep -q 'name: acme-todo$' "$acme/deploy/k8s/namespace.yaml" && grep -q 'DEFAULT_DATABASE=sqlite' "$acme/run.sh" && [ -x "$acme/run.sh" ]; then
+  ok "projects, namespaces, the web package, the Kubernetes namespace and the scripts carry the new name"
+else
+  not_ok "projects, namespaces, the web package, the Kubernetes namespace and the scripts carry the new name"
+fi
+check "making it again into the same folder fails and names the files it would overwrite" "$work/again.log" \
+  bash -c "! dotnet new mcpstack --debug:custom-hive '$hive' -n Acme.Todo -o '$acme' > '$work/again-out.log' 2>&1 && grep -q 'Overwrite' '$work/again-out.log' && grep -q -- '--force' '$work/again-out.log'"
+check "a name that is not a C# identifier becomes a valid namespace (acme-todo: acme_todo)" "$work/odd.log" \
+  bash -c "dotnet new mcpstack --debug:custom-hive '$hive' -n acme-todo -o '$work/odd' && test -d '$work/odd/src/acme_todo.Api' && grep -q '\"name\": \"acme-todo-web\"' '$work/odd/web/package.json'"
+check "the generated solution passes its own ./test.sh (builds with warnings as errors; .NET, web, browser and deployment tests)" "$work/test-acme.log" \
+  bash -c "cd '$acme' && ./test.sh"
+grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/test-acme.log" | sed 's/^/# generated solution: /'
+
+# --- PostgreSQL by default
+pg="$work/pg"
+check "dotnet new mcpstack --database postgres makes a solution whose ./run.sh uses PostgreSQL" "$work/new-pg.log" \
+  bash -c "dotnet new mcpstack --debug:custom-hive '$hive' -n Contoso.Notes --database postgres -o '$pg' && grep -q 'DEFAULT_DATABASE=postgres' '$pg/run.sh' && grep -q 'postgresql://contoso-notes@localhost:5432/contoso-notes' '$pg/run.sh'"
+check "nothing in the postgres variant is still called McpStack" "$work/renamed-pg.log" renamed "$pg"
+check "the postgres variant builds with warnings as errors" "$work/build-pg.log" \
+  dotnet build "$pg/Contoso.Notes.slnx" -c Release -warnaserror --nologo -v quiet
+check "the postgres variant passes its .NET tests" "$work/test-pg.log" bash -c "
+  cd '$pg' && npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error && npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error \
+  && for p in tests/*.Tests/*.Tests.csproj; do dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done"
+
+echo "1..$n"
+echo "# pass $pass"
+echo "# fail $fail"
+[ "$fail" -eq 0 ]
