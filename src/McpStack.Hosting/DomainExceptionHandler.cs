@@ -1,11 +1,14 @@
-using McpStack.Data.Tasks;
+using McpStack.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace McpStack.Hosting;
 
-/// <summary>Turns the domain's errors into RFC 7807 problem details: 400 with field messages, 404, 409, and 503 when the database is down.</summary>
+/// <summary>
+/// Turns the domain's errors into RFC 7807 problem details by their kind (400 with field messages, 404, 409), whatever
+/// feature raised them, and a database that cannot be reached into 503.
+/// </summary>
 public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     /// <summary>
@@ -27,30 +30,10 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails
             InputValidationException e => new ValidationProblemDetails(e.Errors.ToDictionary(kv => kv.Key, kv => kv.Value))
             {
                 Status = StatusCodes.Status400BadRequest,
-                Title = "The request has invalid fields.",
+                Title = e.Title,
                 Detail = e.Message,
             },
-            NotFoundException e => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = e.Message },
-            ConcurrencyConflictException e => new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "The resource was changed by someone else.",
-                Detail = e.Message,
-                Extensions = { ["currentVersion"] = e.CurrentVersion },
-            },
-            QuotaExceededException e => new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Quota reached.",
-                Detail = e.Message,
-                Extensions = { ["limit"] = e.Limit },
-            },
-            ConversationBusyException e => new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "The conversation is busy.",
-                Detail = e.Message,
-            },
+            DomainException e => WithDetails(new ProblemDetails { Status = StatusOf(e.Kind), Title = e.Title, Detail = e.Message }, e),
             _ when IsDatabaseUnavailable(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -64,5 +47,18 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static int StatusOf(DomainErrorKind kind) => kind switch
+    {
+        DomainErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    private static ProblemDetails WithDetails(ProblemDetails problem, DomainException error)
+    {
+        foreach (var (name, value) in error.Details) problem.Extensions[name] = value;
+        return problem;
     }
 }

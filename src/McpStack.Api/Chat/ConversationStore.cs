@@ -135,3 +135,8 @@ public sealed partial class ConversationStore(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The turn lease of conversation {ConversationId} could not be freed; it expires by itself")]
     private static partial void LogLeaseNotFreed(ILogger logger, Exception exception, Guid conversationId);
 }
+
+/// <summary>Another chat turn is still being answered in this conversation.</summary>
+public sealed class ConversationBusyException(Guid id)
+    : DomainException(DomainErrorKind.Conflict, "The conversation is busy.",
+        $"An answer is still being written in conversation {id}. Wait for it to finish, then send your message again.");

@@ -1,5 +1,6 @@
 using McpStack.Api.Delegation;
 using McpStack.Api.Security;
+using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;

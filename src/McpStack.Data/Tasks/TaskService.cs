@@ -73,7 +73,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
         var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
         if (expectedVersion is { } expected)
         {
-            if (expected != task.Version) throw new ConcurrencyConflictException(expected, task.Version);
+            if (expected != task.Version) throw new ConcurrencyConflictException("task", expected, task.Version);
         }
 
         if (title is not null) task.Title = title;
@@ -96,7 +96,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
             // Someone else saved between our read and our write; the version column caught it.
             var current = await db.Tasks.AsNoTracking().Where(t => t.Id == id).Select(t => (int?)t.Version).FirstOrDefaultAsync(cancellationToken);
             if (current is null) throw new NotFoundException("task", id);
-            throw new ConcurrencyConflictException(expectedVersion ?? task.Version - 1, current.Value);
+            throw new ConcurrencyConflictException("task", expectedVersion ?? task.Version - 1, current.Value);
         }
         return task;
     }

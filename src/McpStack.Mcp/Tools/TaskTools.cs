@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
 using ModelContextProtocol;
@@ -92,7 +93,7 @@ public sealed class TaskTools(TaskService tasks)
         {
             return await action();
         }
-        catch (Exception e) when (e is InputValidationException or NotFoundException or ConcurrencyConflictException or QuotaExceededException)
+        catch (DomainException e)
         {
             throw new ToolRefusal(e.Message, e);
         }

@@ -17,6 +17,12 @@ public sealed class ToolCatalog
         .Where(x => x.Tool?.Name is not null)
         .ToDictionary(x => x.Tool!.Name!, x => (x.Method.GetParameters(), x.Tool!.ReadOnly)));
 
+    /// <summary>Every tool's name, in name order.</summary>
+    public IReadOnlyList<string> Names => [.. _tools.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The tools of the MCP server itself.</summary>
+    public static ToolCatalog OfServer() => Of(typeof(McpServerApp).Assembly);
+
     public ParameterInfo[] ParametersOf(string tool) => _tools.TryGetValue(tool, out var t) ? t.Parameters : [];
 
     /// <summary>Whether <paramref name="tool"/> only reads; an unknown tool counts as a write (the SDK refuses it anyway).</summary>
