@@ -85,7 +85,6 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
                 case EntityState.Added:
                     entry.Entity.UserId = currentUser.UserId
                         ?? throw new InvalidOperationException("No signed-in user: user-owned data cannot be written.");
-                    StampAdded(entry, now);
                     break;
                 case EntityState.Modified:
                 case EntityState.Deleted:
@@ -95,44 +94,27 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
                     {
                         throw new InvalidOperationException("A user-owned row can only be changed by its owner.");
                     }
-                    if (entry.State == EntityState.Modified)
-                    {
-                        StampModified(entry, now);
-                    }
                     break;
             }
         }
-    }
-
-    private static void StampAdded(EntityEntry<IUserOwned> entry, DateTime now)
-    {
-        switch (entry.Entity)
+        foreach (var entry in ChangeTracker.Entries())
         {
-            case TaskItem task:
-                task.CreatedAt = task.UpdatedAt = now;
-                task.Version = 1;
-                break;
-            case Conversation conversation:
-                conversation.CreatedAt = conversation.UpdatedAt = now;
-                break;
-            case Message message:
-                message.CreatedAt = now;
-                break;
+            if (entry.State == EntityState.Added) StampAdded(entry.Entity, now);
+            else if (entry.State == EntityState.Modified) StampModified(entry.Entity, now);
         }
     }
 
-    private static void StampModified(EntityEntry<IUserOwned> entry, DateTime now)
+    private static void StampAdded(object entity, DateTime now)
     {
-        switch (entry.Entity)
-        {
-            case TaskItem task:
-                task.UpdatedAt = now;
-                task.Version++;
-                break;
-            case Conversation conversation:
-                conversation.UpdatedAt = now;
-                break;
-        }
+        if (entity is ICreatedAt created) created.CreatedAt = now;
+        if (entity is ITimestamped timestamped) timestamped.UpdatedAt = now;
+        if (entity is IVersioned versioned) versioned.Version = 1;
+    }
+
+    private static void StampModified(object entity, DateTime now)
+    {
+        if (entity is ITimestamped timestamped) timestamped.UpdatedAt = now;
+        if (entity is IVersioned versioned) versioned.Version++;
     }
 
     /// <summary>Gives new rows a UUID v7 from the context's clock when they are added.</summary>

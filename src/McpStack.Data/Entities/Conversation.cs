@@ -1,6 +1,6 @@
 namespace McpStack.Data.Entities;
 
-public sealed class Conversation : IUserOwned
+public sealed class Conversation : IUserOwned, ITimestamped
 {
     public const int TitleMaxLength = 200;
 

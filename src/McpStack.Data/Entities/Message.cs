@@ -7,7 +7,7 @@ public static class MessageRoles
     public const string Error = "error";
 }
 
-public sealed class Message : IUserOwned
+public sealed class Message : IUserOwned, ICreatedAt
 {
     public Guid Id { get; set; }
     public Guid ConversationId { get; set; }

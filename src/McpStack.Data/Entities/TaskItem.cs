@@ -10,7 +10,7 @@ public enum TaskPriority
     [JsonStringEnumMemberName("high")] High,
 }
 
-public sealed class TaskItem : IUserOwned
+public sealed class TaskItem : IUserOwned, ITimestamped, IVersioned
 {
     public const int TitleMaxLength = 200;
     public const int DescriptionMaxLength = 2000;
