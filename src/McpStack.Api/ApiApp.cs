@@ -1,6 +1,7 @@
 using McpStack.Api.Chat;
 using McpStack.Api.Conversations;
 using McpStack.Api.Delegation;
+using McpStack.Api.Features;
 using McpStack.Api.Profile;
 using McpStack.Api.Security;
 using McpStack.Api.Tasks;
@@ -59,6 +60,7 @@ public static class ApiApp
         app.MapToolEndpoints();
         app.MapChatEndpoints();
         app.MapConversationEndpoints();
+        app.MapEndpointGroups();
         if (app.Environment.IsDevelopment())
         {
             app.MapOpenApi();

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Reflection;
 using McpStack.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -20,44 +22,60 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<TaskItem>().Property(t => t.Id).HasValueGenerator<UuidV7Generator>();
-        modelBuilder.Entity<Conversation>().Property(c => c.Id).HasValueGenerator<UuidV7Generator>();
-        modelBuilder.Entity<Message>().Property(m => m.Id).HasValueGenerator<UuidV7Generator>();
-
         modelBuilder.Entity<TaskItem>(task =>
         {
             task.ToTable("tasks");
             task.HasKey(t => t.Id);
-            task.Property(t => t.UserId).HasMaxLength(IUserOwned.UserIdMaxLength).IsRequired();
             task.Property(t => t.Title).HasMaxLength(TaskItem.TitleMaxLength).IsRequired();
             task.Property(t => t.Description).HasMaxLength(TaskItem.DescriptionMaxLength).IsRequired();
             task.Property(t => t.Priority).HasConversion(PriorityConverter).HasMaxLength(16);
             task.Property(t => t.Version).IsConcurrencyToken();
             task.HasIndex(t => new { t.UserId, t.Completed, t.CreatedAt });
-            task.HasQueryFilter(t => t.UserId == CurrentUserId);
         });
 
         modelBuilder.Entity<Conversation>(conversation =>
         {
             conversation.ToTable("conversations");
             conversation.HasKey(c => c.Id);
-            conversation.Property(c => c.UserId).HasMaxLength(IUserOwned.UserIdMaxLength).IsRequired();
             conversation.Property(c => c.Title).HasMaxLength(Conversation.TitleMaxLength).IsRequired();
             conversation.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
             conversation.HasIndex(c => new { c.UserId, c.UpdatedAt });
-            conversation.HasQueryFilter(c => c.UserId == CurrentUserId);
         });
 
         modelBuilder.Entity<Message>(message =>
         {
             message.ToTable("messages");
             message.HasKey(m => m.Id);
-            message.Property(m => m.UserId).HasMaxLength(IUserOwned.UserIdMaxLength).IsRequired();
             message.Property(m => m.Role).HasMaxLength(16).IsRequired();
             message.Property(m => m.Content).IsRequired();
             message.HasIndex(m => new { m.ConversationId, m.CreatedAt });
-            message.HasQueryFilter(m => m.UserId == CurrentUserId);
         });
+
+        // Entities added later bring their mapping as an IEntityTypeConfiguration in this assembly.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => typeof(IUserOwned).IsAssignableFrom(e.ClrType)).ToList())
+        {
+            ScopeToCurrentUser(modelBuilder, entity.ClrType);
+        }
+    }
+
+    /// <summary>
+    /// What every user-owned entity gets, so that none can forget it: a bounded, required owner, the filter to the
+    /// current user (EF reads <see cref="CurrentUserId"/> from this context at query time), and UUID v7 ids.
+    /// </summary>
+    private void ScopeToCurrentUser(ModelBuilder modelBuilder, Type entity)
+    {
+        var builder = modelBuilder.Entity(entity);
+        builder.Property(nameof(IUserOwned.UserId)).HasMaxLength(IUserOwned.UserIdMaxLength).IsRequired();
+        var row = Expression.Parameter(entity, "row");
+        var currentUserId = typeof(AppDbContext).GetProperty(nameof(CurrentUserId), BindingFlags.Instance | BindingFlags.NonPublic)!;
+        builder.HasQueryFilter(Expression.Lambda(
+            Expression.Equal(Expression.Property(row, nameof(IUserOwned.UserId)), Expression.Property(Expression.Constant(this), currentUserId)),
+            row));
+        if (entity.GetProperty("Id")?.PropertyType == typeof(Guid))
+        {
+            builder.Property("Id").HasValueGenerator<UuidV7Generator>();
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -1,4 +1,3 @@
-using McpStack.Data.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -35,7 +34,11 @@ public static class DataServiceCollectionExtensions
                 services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(database.ConnectionString), optionsLifetime: ServiceLifetime.Singleton);
                 break;
         }
-        services.AddScoped<TaskService>();
+        // Each feature's service (TaskService, and any added later): one per request, beside the request's DbContext.
+        foreach (var service in typeof(IDataService).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDataService).IsAssignableFrom(t)))
+        {
+            services.TryAddScoped(service);
+        }
         return services;
     }
 

@@ -61,8 +61,8 @@ public static class McpServerApp
 
         var mcp = builder.Services.AddMcpServer(o => o.ServerInfo = new() { Name = "mcpstack", Version = typeof(McpServerApp).Assembly.GetName().Version?.ToString(3) ?? "1.0.0" })
             .WithHttpTransport(o => o.Stateless = true)
-            .WithTools<TaskTools>()
-            .WithTools<HealthTools>()
+            // Every [McpServerToolType] class here: a feature's tools need no registration.
+            .WithToolsFromAssembly(typeof(McpServerApp).Assembly)
             .WithToolRefusals(tools)
             .WithToolWriteLimit(tools)
             .WithCacheableToolList(endpoint.ToolListTimeToLive);

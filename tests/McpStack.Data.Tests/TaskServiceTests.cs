@@ -190,7 +190,7 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
     [InlineData("12345678-1234-1234-1234-1234567890123")]
     public void Malformed_ids_are_refused_with_an_example(string id)
     {
-        var error = Assert.Throws<InputValidationException>(() => TaskService.ParseId(id));
+        var error = Assert.Throws<InputValidationException>(() => EntityIds.Parse(id, "task"));
         Assert.True(error.Errors.ContainsKey("id"));
     }
 

@@ -7,7 +7,7 @@ namespace McpStack.Data.Tasks;
 /// The task rules, shared by the REST API and the MCP tools so both validate and scope the same way.
 /// The user is never a parameter: <see cref="AppDbContext"/> scopes every query and write to the current user.
 /// </summary>
-public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IOptions<QuotaOptions>? quotas = null)
+public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IOptions<QuotaOptions>? quotas = null) : IDataService
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
@@ -114,18 +114,6 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
             // Deleted or changed concurrently: it is gone for this caller either way.
             throw new NotFoundException("task", id);
         }
-    }
-
-    /// <summary>Parses a task id given as text, with a message a person (or a model) can act on.</summary>
-    public static Guid ParseId(string? id, string field = "id")
-    {
-        if (string.IsNullOrWhiteSpace(id)) throw InputValidationException.For(field, "A task id is required.");
-        if (!Guid.TryParse(id.Trim(), out var guid))
-        {
-            var shown = id.Length > 40 ? id[..40] + "…" : id;
-            throw InputValidationException.For(field, $"'{shown}' is not a task id: ids are UUIDs such as 0192f0c1-7a5e-7cc3-9d1a-3b4c5d6e7f80.");
-        }
-        return guid;
     }
 
     private static string? ValidateTitle(string? title, bool required, Dictionary<string, string[]> errors)

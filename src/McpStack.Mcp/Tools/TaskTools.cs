@@ -23,7 +23,7 @@ public sealed class TaskTools(TaskService tasks)
         [Description("Optional due date and time, ISO 8601 (e.g. 2026-12-01T17:00:00Z).")] DateTime? dueAt = null,
         [Description("Optional priority: low, normal (default) or high.")] TaskPriority? priority = null,
         CancellationToken cancellationToken = default) =>
-        Guard(async () => TaskDto.From(await tasks.AddAsync(new NewTask(title, description, dueAt, priority), cancellationToken)));
+        ToolRefusals.Guard(async () => TaskDto.From(await tasks.AddAsync(new NewTask(title, description, dueAt, priority), cancellationToken)));
 
     [McpServerTool(Name = "list_tasks", Title = "List tasks", ReadOnly = true, UseStructuredContent = true)]
     [Description("Lists the signed-in user's tasks, oldest first. Use status to see only pending or only completed " +
@@ -33,7 +33,7 @@ public sealed class TaskTools(TaskService tasks)
         [Description("How many tasks to return, 1 to 100 (default 20).")] int limit = TaskService.DefaultPageSize,
         [Description("How many tasks to skip, for paging (default 0).")] int offset = 0,
         CancellationToken cancellationToken = default) =>
-        Guard(async () =>
+        ToolRefusals.Guard(async () =>
         {
             var page = await tasks.ListAsync(status, limit, offset, cancellationToken);
             return new TaskListResult([.. page.Items.Select(TaskDto.From)], page.Total, page.Limit, page.Offset, page.HasMore);
@@ -45,7 +45,7 @@ public sealed class TaskTools(TaskService tasks)
         [Description("The task's id, as returned by list_tasks or add_task.")] string id,
         [Description("true (default) to mark it done, false to reopen it.")] bool completed = true,
         CancellationToken cancellationToken = default) =>
-        Guard(async () => TaskDto.From(await tasks.UpdateAsync(TaskService.ParseId(id), new TaskChanges(Completed: completed), cancellationToken: cancellationToken)));
+        ToolRefusals.Guard(async () => TaskDto.From(await tasks.UpdateAsync(EntityIds.Parse(id, "task"), new TaskChanges(Completed: completed), cancellationToken: cancellationToken)));
 
     [McpServerTool(Name = "update_task", Title = "Update a task", Idempotent = true, UseStructuredContent = true)]
     [Description("Changes one of the signed-in user's tasks. Give only the fields to change; the others stay as they are. Returns the task.")]
@@ -58,8 +58,8 @@ public sealed class TaskTools(TaskService tasks)
         [Description("New priority: low, normal or high.")] TaskPriority? priority = null,
         [Description("true for done, false for pending.")] bool? completed = null,
         CancellationToken cancellationToken = default) =>
-        Guard(async () => TaskDto.From(await tasks.UpdateAsync(
-            TaskService.ParseId(id),
+        ToolRefusals.Guard(async () => TaskDto.From(await tasks.UpdateAsync(
+            EntityIds.Parse(id, "task"),
             new TaskChanges(title, description, completed, dueAt, clearDueAt, priority),
             cancellationToken: cancellationToken)));
 
@@ -71,9 +71,9 @@ public sealed class TaskTools(TaskService tasks)
         RequestContext<CallToolRequestParams> context,
         [Description("The task's id, as returned by list_tasks or add_task.")] string id,
         CancellationToken cancellationToken = default) =>
-        Guard(async () =>
+        ToolRefusals.Guard(async () =>
         {
-            var taskId = TaskService.ParseId(id);
+            var taskId = EntityIds.Parse(id, "task");
             var task = await tasks.GetAsync(taskId, cancellationToken);
             switch (DeleteConfirmation.Read(context))
             {
@@ -85,23 +85,6 @@ public sealed class TaskTools(TaskService tasks)
             await tasks.DeleteAsync(taskId, cancellationToken);
             return new DeletedTask(task.Id, task.Title, Deleted: true);
         });
-
-    /// <summary>Turns the domain's errors into tool errors with their message; anything else stays hidden by the SDK.</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (DomainException e)
-        {
-            throw new ToolRefusal(e.Message, e);
-        }
-        catch (Exception e) when (McpStack.Hosting.DomainExceptionHandler.IsDatabaseUnavailable(e))
-        {
-            throw new ToolRefusal("The task database is not reachable right now; nothing was changed. Try again in a moment.", e);
-        }
-    }
 }
 
 public sealed record TaskListResult(IReadOnlyList<TaskDto> Tasks, int Total, int Limit, int Offset, bool HasMore);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using McpStack.Data;
 using McpStack.Hosting;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -18,6 +19,27 @@ public sealed class ToolRefusal(string message, Exception? innerException = null
 /// </summary>
 public static partial class ToolRefusals
 {
+    /// <summary>
+    /// Runs a tool's work, turning the domain's refusals (any <see cref="DomainException"/>) and an unreachable database
+    /// into <see cref="ToolRefusal"/>s with their message; anything else stays hidden by the SDK.
+    /// </summary>
+    public static async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            return await action();
+        }
+        catch (DomainException e)
+        {
+            throw new ToolRefusal(e.Message, e);
+        }
+        catch (Exception e) when (DomainExceptionHandler.IsDatabaseUnavailable(e))
+        {
+            throw new ToolRefusal("The database is not reachable right now; nothing was changed. Try again in a moment.", e);
+        }
+    }
+
     public static IMcpServerBuilder WithToolRefusals(this IMcpServerBuilder builder, ToolCatalog catalog)
     {
         // Checked on the message: without a name the SDK fails to read the parameters and answers an internal error.
