@@ -27,7 +27,9 @@ const text = (result) => result.content.filter((c) => c.type === "text").map((c)
 test("lists the tools, each with an output schema, and no user id anywhere", async () => {
   const { client, tools } = await connect(process.env.MCP_TOKEN);
   try {
-    assert.deepEqual(tools.map((t) => t.name).sort(), ["add_task", "complete_task", "delete_task", "health", "list_tasks", "update_task"]);
+    // The tools this file uses; a solution's own features add more, and every one is checked below.
+    const names = tools.map((t) => t.name);
+    for (const used of ["add_task", "complete_task", "delete_task", "health", "list_tasks", "update_task"]) assert.ok(names.includes(used), `${used} is listed`);
     for (const tool of tools) {
       assert.ok(tool.outputSchema, `${tool.name} has an output schema`);
       assert.doesNotMatch(JSON.stringify(tool.inputSchema), /user/i);

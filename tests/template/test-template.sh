@@ -57,11 +57,25 @@ pg="$work/pg"
 check "dotnet new mcpstack --database postgres makes a solution whose ./run.sh uses PostgreSQL" "$work/new-pg.log" \
   bash -c "dotnet new mcpstack --debug:custom-hive '$hive' -n Contoso.Notes --database postgres -o '$pg' && grep -q 'DEFAULT_DATABASE=postgres' '$pg/run.sh' && grep -q 'postgresql://contoso-notes@localhost:5432/contoso-notes' '$pg/run.sh'"
 check "nothing in the postgres variant is still called McpStack" "$work/renamed-pg.log" renamed "$pg"
-check "the postgres variant builds with warnings as errors" "$work/build-pg.log" \
+
+# --- a new entity, added with the solution's own item template, then migrated as its instructions say
+check "the solution's entity template installs and adds a Project entity, telling how to make its migrations" "$work/entity.log" bash -c "
+  cd '$pg' && dotnet new install templates/entity --debug:custom-hive '$hive' \
+  && dotnet new contoso-notes-entity -n Project --debug:custom-hive '$hive' > '$work/entity-new.log' \
+  && grep -q 'dotnet ef migrations add' '$work/entity-new.log' \
+  && test -f src/Contoso.Notes.Data/Entities/Project.cs && test -f src/Contoso.Notes.Mcp/Tools/ProjectTools.cs \
+  && test -f src/Contoso.Notes.Api/Projects/ProjectEndpoints.cs && test -f tests/Contoso.Notes.Mcp.Tests/ProjectToolsTests.cs"
+check "its migrations are made for both providers with dotnet ef" "$work/migrations.log" bash -c "
+  cd '$pg' && dotnet tool restore && dotnet restore Contoso.Notes.slnx \
+  && dotnet ef migrations add AddProjects --project src/Contoso.Notes.Data --context SqliteAppDbContext --output-dir Migrations/Sqlite \
+  && dotnet ef migrations add AddProjects --project src/Contoso.Notes.Data --context PostgresAppDbContext --output-dir Migrations/Postgres \
+  && ls src/Contoso.Notes.Data/Migrations/Sqlite | grep -q AddProjects && ls src/Contoso.Notes.Data/Migrations/Postgres | grep -q AddProjects"
+check "the postgres variant, with the new entity, builds with warnings as errors" "$work/build-pg.log" \
   dotnet build "$pg/Contoso.Notes.slnx" -c Release -warnaserror --nologo -v quiet
-check "the postgres variant passes its .NET tests" "$work/test-pg.log" bash -c "
+check "the postgres variant passes its .NET tests, the new entity's among them" "$work/test-pg.log" bash -c "
   cd '$pg' && npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error && npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error \
-  && for p in tests/*.Tests/*.Tests.csproj; do dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done"
+  && for p in tests/*.Tests/*.Tests.csproj; do dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done \
+  && dotnet test tests/Contoso.Notes.Mcp.Tests -c Release --no-build --nologo --filter FullyQualifiedName~ProjectTools --logger 'console;verbosity=normal' | grep -q 'Passed!'"
 
 echo "1..$n"
 echo "# pass $pass"
