@@ -102,12 +102,7 @@ public sealed class DelegatedTokenHandler(DelegatedTokenMinter minter) : Delegat
 {
     private static readonly AsyncLocal<string?> CurrentUser = new();
 
-    public static IDisposable ActAs(string userId)
-    {
-        var previous = CurrentUser.Value;
-        CurrentUser.Value = userId;
-        return new Restore(previous);
-    }
+    public static IDisposable ActAs(string userId) => AsyncLocalScope.Set(CurrentUser, (string?)userId);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -116,10 +111,5 @@ public sealed class DelegatedTokenHandler(DelegatedTokenMinter minter) : Delegat
             request.Headers.Authorization = new("Bearer", minter.TokenFor(userId));
         }
         return base.SendAsync(request, cancellationToken);
-    }
-
-    private sealed class Restore(string? previous) : IDisposable
-    {
-        public void Dispose() => CurrentUser.Value = previous;
     }
 }

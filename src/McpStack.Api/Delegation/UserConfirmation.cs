@@ -13,19 +13,9 @@ public static class UserConfirmation
     private static readonly AsyncLocal<bool> Confirmed = new();
 
     /// <summary>Until disposed, tool calls in this async flow are ones the user confirmed.</summary>
-    public static IDisposable Given()
-    {
-        var previous = Confirmed.Value;
-        Confirmed.Value = true;
-        return new Restore(previous);
-    }
+    public static IDisposable Given() => AsyncLocalScope.Set(Confirmed, true);
 
     /// <summary>The MCP client's elicitation handler.</summary>
     public static ValueTask<ElicitResult> AnswerAsync(ElicitRequestParams? request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new ElicitResult { Action = Confirmed.Value ? "accept" : "decline" });
-
-    private sealed class Restore(bool previous) : IDisposable
-    {
-        public void Dispose() => Confirmed.Value = previous;
-    }
 }
