@@ -103,7 +103,8 @@ start mcp src/McpStack.Mcp dotnet "bin/$CONFIGURATION/net10.0/McpStack.Mcp.dll" 
   --Mcp:ResourceUrl "http://localhost:$MCP_PORT/mcp" \
   --Auth:Issuers:0:Issuer "http://localhost:$API_PORT" --Auth:Issuers:0:JwksUrl "http://localhost:$API_PORT/.well-known/jwks.json" \
   --Auth:Issuers:1:Issuer "http://localhost:$WEB_PORT" --Auth:Issuers:1:JwksUrl "http://localhost:$WEB_PORT/api/auth/jwks" \
-  --Auth:Issuers:1:UserNamespace "" --Auth:Issuers:1:AuthorizationServer true --Auth:Issuers:1:MaxTokenLifetime 00:05:00
+  --Auth:Issuers:1:UserNamespace "" --Auth:Issuers:1:AuthorizationServer true --Auth:Issuers:1:MaxTokenLifetime 00:05:00 \
+  --Auth:Issuers:1:TokenStatusUrl "http://localhost:$WEB_PORT/api/oauth/token-status"
 wait_healthy mcp "http://localhost:$MCP_PORT/health"
 
 # The api and the MCP server find each other through these; the MCP server trusts the api's delegation key.

@@ -7,7 +7,7 @@ namespace McpStack.Hosting;
 
 /// <summary>
 /// Turns the domain's errors into RFC 7807 problem details by their kind (400 with field messages, 404, 409), whatever
-/// feature raised them, and a database that cannot be reached into 503.
+/// feature raised them, and a database or sign-in service that cannot be reached into 503.
 /// </summary>
 public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
@@ -34,6 +34,12 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problemDetails
                 Detail = e.Message,
             },
             DomainException e => WithDetails(new ProblemDetails { Status = StatusOf(e.Kind), Title = e.Title, Detail = e.Message }, e),
+            Auth.AuthorizationServerUnavailableException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The sign-in service is not reachable.",
+                Detail = "Your token could not be checked, so nothing was done. Try again in a moment.",
+            },
             _ when IsDatabaseUnavailable(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,

@@ -32,6 +32,20 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public string Issuer { get; }
     public string JwksUrl => $"{Issuer}/jwks.json";
+
+    /// <summary>Answers whether a token still stands, as the web tier's token status endpoint does: no, once its subject <see cref="Disconnect"/>s.</summary>
+    public string TokenStatusUrl => $"{Issuer}/token-status";
+    private readonly HashSet<string> _disconnected = [];
+    private int _tokenStatusRequests;
+
+    /// <summary>How many times the token status endpoint was asked.</summary>
+    public int TokenStatusRequests => Volatile.Read(ref _tokenStatusRequests);
+
+    /// <summary>From now on, every token of <paramref name="subject"/> is reported inactive (the user disconnected the app).</summary>
+    public void Disconnect(string subject)
+    {
+        lock (_lock) _disconnected.Add(subject);
+    }
     public SecurityKey Es256 { get; private set; }
     public SecurityKey Rs256 { get; }
 
@@ -67,6 +81,15 @@ public sealed class TestIssuer : IAsyncDisposable
                 });
                 return Results.Json(new Jwks([.. keys]));
             }
+        });
+        app.MapPost("/token-status", async (HttpRequest request) =>
+        {
+            Interlocked.Increment(ref issuer._tokenStatusRequests);
+            var form = await request.ReadFormAsync();
+            var handler = new JsonWebTokenHandler();
+            var token = form["token"].ToString();
+            if (form["token_type_hint"] != "access_token" || !handler.CanReadToken(token)) return Results.BadRequest();
+            lock (issuer._lock) return Results.Json(new { active = !issuer._disconnected.Contains(handler.ReadJsonWebToken(token).Subject) });
         });
         await app.StartAsync();
         return issuer;

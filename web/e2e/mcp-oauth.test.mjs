@@ -272,12 +272,30 @@ describe("MCP clients sign in with OAuth", { timeout: 240_000 }, () => {
     assert.equal((await refresh(third.refresh_token)).body.error, "invalid_grant");
   });
 
-  test("the connected-apps page lists the allowed clients, and disconnecting one stops its refresh token", async () => {
+  test("the connected-apps page lists the allowed clients, and disconnecting one stops its refresh token and its access token", async () => {
     const client = await register("Client to disconnect");
     const { verifier, challenge } = pkce();
     const answer = await consentIn(alice.page, "alice-connect", await authorizationUrl(client.client_id, { challenge }));
     const tokens = await token({ grant_type: "authorization_code", code: answer.code, code_verifier: verifier, client_id: client.client_id, redirect_uri: receiver.redirectUrl, resource: resourceUrl() });
     assert.equal(tokens.status, 200);
+    const listTools = () =>
+      fetch(resourceUrl(), {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.body.access_token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
+      });
+    assert.equal((await listTools()).status, 200, "the app's token works while it is connected");
+    // The status endpoint answers only for a token one holds: a forged copy or another audience's token is inactive.
+    const status = async (fields) => {
+      const response = await fetch(`${stack.webUrl}/api/oauth/token-status`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form(fields) });
+      return { status: response.status, body: await response.json() };
+    };
+    const [header, payload, signature] = tokens.body.access_token.split(".");
+    const forged = [header, Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url")), scope: "tasks:read tasks:write openid" })).toString("base64url"), signature].join(".");
+    assert.deepEqual(await status({ token: tokens.body.access_token }), { status: 200, body: { active: true } });
+    assert.deepEqual(await status({ token: forged }), { status: 200, body: { active: false } });
+    assert.deepEqual(await status({ token: await browserToken(alice.page) }), { status: 200, body: { active: false } }, "a token for the api is not one of these");
+    assert.equal((await status({})).status, 400);
 
     const { page } = alice;
     const row = page.getByTestId("connected-app").filter({ hasText: "Client to disconnect" });
@@ -292,6 +310,10 @@ describe("MCP clients sign in with OAuth", { timeout: 240_000 }, () => {
     });
     const refreshed = await token({ grant_type: "refresh_token", refresh_token: tokens.body.refresh_token, client_id: client.client_id });
     assert.equal(refreshed.body.error, "invalid_grant", JSON.stringify(refreshed.body));
+    // Its access token is unexpired and well signed, yet its next call is refused: the MCP server asks the web tier.
+    const after = await listTools();
+    assert.equal(after.status, 401, await after.text());
+    assert.match(after.headers.get("www-authenticate"), /^Bearer /);
   });
 
   test("bad requests get OAuth errors, never a code, a token or a 500", async () => {

@@ -94,7 +94,8 @@ export async function startStack() {
     const mcp = run("mcp", "dotnet", [dll("McpStack.Mcp"), "--urls", mcpUrl, `--Mcp:ResourceUrl=${mcpUrl}/mcp`,
       `--Auth:Issuers:0:Issuer=${apiUrl}`, `--Auth:Issuers:0:JwksUrl=${apiUrl}/.well-known/jwks.json`,
       `--Auth:Issuers:1:Issuer=${webUrl}`, `--Auth:Issuers:1:JwksUrl=${webUrl}/api/auth/jwks`, "--Auth:Issuers:1:UserNamespace=",
-      "--Auth:Issuers:1:AuthorizationServer=true", "--Auth:Issuers:1:MaxTokenLifetime=00:05:00"], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
+      "--Auth:Issuers:1:AuthorizationServer=true", "--Auth:Issuers:1:MaxTokenLifetime=00:05:00",
+      `--Auth:Issuers:1:TokenStatusUrl=${webUrl}/api/oauth/token-status`], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
     processes.push(mcp);
     const api = run("api", "dotnet", [dll("McpStack.Api"), "--urls", apiUrl], {
       cwd: path.join(root, "src", "McpStack.Api"),

@@ -66,6 +66,15 @@ public sealed class TrustedIssuer
     /// </summary>
     public bool AuthorizationServer { get; set; }
 
+    /// <summary>
+    /// Where this service asks, on every request, whether a token of this issuer still stands: the user may have
+    /// disconnected the app it was issued to, which its signature cannot show. An RFC 7662-shaped endpoint (form field
+    /// <c>token</c>, answer <c>{"active": …}</c>) that takes the token as its own credential: the web tier's
+    /// <c>/api/oauth/token-status</c>. Unset, a token stands until it expires.
+    /// </summary>
+    [Url]
+    public string? TokenStatusUrl { get; set; }
+
     /// <summary>The longest life a token of this issuer may have (expiry minus issue time); longer ones are refused.</summary>
     [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(1);

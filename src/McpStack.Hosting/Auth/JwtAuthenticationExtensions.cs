@@ -95,13 +95,13 @@ public static class JwtAuthenticationExtensions
                 configureValidation?.Invoke(jwt.TokenValidationParameters);
                 jwt.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = context =>
+                    OnTokenValidated = async context =>
                     {
                         var timeProvider = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
                         if (TokenRules.Refusal(context.SecurityToken as JsonWebToken, issuer, options.ClockSkew, timeProvider.GetUtcNow().UtcDateTime) is { } reason)
                         {
                             context.Fail(reason);
-                            return Task.CompletedTask;
+                            return;
                         }
                         // Identity is the pair (issuer, subject), as one stable id: see TrustedIssuer.UserNamespace.
                         var principal = context.Principal!;
@@ -109,10 +109,15 @@ public static class JwtAuthenticationExtensions
                         if (userKey.Length > Data.Entities.IUserOwned.UserIdMaxLength)
                         {
                             context.Fail($"The token's issuer and subject make a user id longer than {Data.Entities.IUserOwned.UserIdMaxLength} characters.");
-                            return Task.CompletedTask;
+                            return;
+                        }
+                        if (issuer.TokenStatusUrl is { Length: > 0 } statusUrl
+                            && !await TokenStatus.IsActiveAsync(context.HttpContext.RequestServices, statusUrl, ((JsonWebToken)context.SecurityToken).EncodedToken, context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The user disconnected the app this token was issued to.");
+                            return;
                         }
                         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(UserKeyClaim, userKey));
-                        return Task.CompletedTask;
                     },
                 };
             });
@@ -122,6 +127,10 @@ public static class JwtAuthenticationExtensions
                 jwt.TokenHandlers.Clear();
                 jwt.TokenHandlers.Add(new CachingJsonWebTokenHandler(timeProvider, options.ValidatedTokenCacheLifetime) { MapInboundClaims = false });
             });
+        }
+        if (options.Issuers.Any(i => !string.IsNullOrEmpty(i.TokenStatusUrl)))
+        {
+            services.AddHttpClient(TokenStatus.HttpClientName, http => http.Timeout = TokenStatus.Timeout);
         }
         services.TryAddSingleton(TimeProvider.System);
         return builder;
