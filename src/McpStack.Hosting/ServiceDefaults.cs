@@ -1,4 +1,5 @@
 using McpStack.Data;
+using Npgsql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -45,11 +46,18 @@ public static partial class ServiceDefaults
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation())
+                .AddHttpClientInstrumentation()
+                .AddSource(Telemetry.Mcp, Telemetry.GenAi)
+                // Statements as the provider sends them: parameter placeholders, never their values.
+                .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider != Telemetry.NpgsqlEfProvider)
+                .AddNpgsql())
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation());
+                .AddRuntimeInstrumentation()
+                .AddMeter(Telemetry.Mcp, Telemetry.GenAi, Telemetry.App, Telemetry.EfCore)
+                // The connection pool: connections in use and idle, waits for one, and command durations.
+                .AddNpgsqlInstrumentation());
         // Exports only where a collector is configured; the standard OTEL_* variables tune it.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -25,20 +25,25 @@ public abstract class StackFixture(DatabaseProvider provider, params string[] ap
     /// <summary>Production, as the Dockerfiles run the services; Development, as <c>./run.sh</c> does.</summary>
     protected virtual string EnvironmentName => "Production";
 
+    /// <summary>Additions to the MCP server's services (a telemetry exporter the test reads).</summary>
+    protected virtual void ConfigureMcp(IMcpServerBuilder mcp)
+    {
+    }
+
     /// <summary>Settings for the MCP server beyond the defaults.</summary>
     protected virtual string[] McpArgs => [];
 
     /// <summary>Settings for the api beyond the defaults; a fixture may start what they point at first.</summary>
     protected virtual Task<string[]> ApiArgsAsync() => Task.FromResult(apiArgs);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
         Database = await TestDatabase.CreateAsync(provider);
         var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var mcpUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var environment = $"--environment={EnvironmentName}";
-        Mcp = await McpServerHost.StartAsync(Database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (Issuer.Issuer, Issuer.JwksUrl)], mcpUrl, [environment, .. McpArgs]);
+        Mcp = await McpServerHost.StartAsync(Database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (Issuer.Issuer, Issuer.JwksUrl)], mcpUrl, ConfigureMcp, [environment, .. McpArgs]);
         Api = await ApiHost.StartAsync(Database, Issuer, apiUrl, Mcp.ResourceUrl, [environment, .. await ApiArgsAsync()], OverrideServices);
     }
 

@@ -27,6 +27,8 @@ public sealed class ChatAgent(ChatModel model, IOptions<ChatModelOptions> option
                 f.AllowConcurrentInvocation = false;
                 f.IncludeDetailedErrors = false;
             })
+            // Inside the tool loop: one GenAI span (model, token counts) per call to the model.
+            .UseOpenTelemetry(loggerFactory, McpStack.Hosting.Telemetry.GenAi, o => o.EnableSensitiveData = options.Value.RecordMessagesInTraces)
             .Build();
 
     public bool IsConfigured => _client is not null;

@@ -28,6 +28,7 @@ public static class ChatEndpoints
     {
         services.AddChatModel(configuration);
         services.AddSingleton<ChatAgent>();
+        services.AddSingleton<ChatMetrics>();
         services.AddScoped<ConversationStore>();
         services.AddScoped<SlashCommands>();
         services.AddScoped<ChatTurn>();

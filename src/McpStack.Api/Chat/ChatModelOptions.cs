@@ -56,6 +56,12 @@ public sealed class ChatModelOptions
     [Range(100, 1_000_000)]
     public int MaxToolArgumentsLength { get; set; } = 8000;
 
+    /// <summary>
+    /// Whether the model call's span records the messages: the prompt, the tools' results and the answer. Sensitive (it is
+    /// the user's data), so off; turn it on to debug a conversation, where traces are kept as safely as the database.
+    /// </summary>
+    public bool RecordMessagesInTraces { get; set; }
+
     /// <summary>The longest answer stored and streamed; the model's stream is stopped there and the cut is said.</summary>
     [Range(100, 1_000_000)]
     public int MaxAnswerLength { get; set; } = 20_000;

@@ -25,6 +25,8 @@ public sealed partial class ChatTurn(
     WriteBudget writeBudget,
     ICurrentUser currentUser,
     IOptions<ChatModelOptions> options,
+    ChatMetrics metrics,
+    TimeProvider time,
     ILogger<ChatTurn> logger)
 {
     public async Task RunAsync(HttpContext http, ChatRequest request)
@@ -58,6 +60,8 @@ public sealed partial class ChatTurn(
         turnTimeout.CancelAfter(options.Value.TurnTimeout);
         var cancellationToken = turnTimeout.Token;
         var assistantId = Guid.CreateVersion7();
+        var started = time.GetTimestamp();
+        var outcome = TurnOutcome.Answered;
         try
         {
             await stream.StartAsync(assistantId, new { conversationId = conversation.Id, userMessageId = userRow.Id }, cancellationToken);
@@ -93,6 +97,7 @@ public sealed partial class ChatTurn(
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
+            outcome = TurnOutcome.Interrupted;
             LogInterrupted(logger, conversation.Id);
             await store.FinishTurnAsync(conversation, MessageRoles.Error, "The answer was interrupted: the client disconnected.");
         }
@@ -103,6 +108,7 @@ public sealed partial class ChatTurn(
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            outcome = e is OperationCanceledException ? TurnOutcome.TimedOut : TurnOutcome.Failed;
             var message = e is OperationCanceledException
                 ? $"The answer took longer than {options.Value.TurnTimeout.TotalSeconds:0} s and was stopped."
                 : "The assistant could not finish this answer: a service it needs failed. Try again in a moment.";
@@ -113,6 +119,10 @@ public sealed partial class ChatTurn(
                 await stream.ErrorAsync(message, CancellationToken.None);
                 await stream.FinishAsync(new { conversationId = conversation.Id, userMessageId = userRow.Id, error = true }, CancellationToken.None);
             }
+        }
+        finally
+        {
+            metrics.TurnEnded(outcome, agent.IsConfigured, time.GetElapsedTime(started));
         }
     }
 
