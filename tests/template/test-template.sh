@@ -72,9 +72,11 @@ check "its migrations are made for both providers with dotnet ef" "$work/migrati
   && ls src/Contoso.Notes.Data/Migrations/Sqlite | grep -q AddProjects && ls src/Contoso.Notes.Data/Migrations/Postgres | grep -q AddProjects"
 check "the postgres variant, with the new entity, builds with warnings as errors" "$work/build-pg.log" \
   dotnet build "$pg/Contoso.Notes.slnx" -c Release -warnaserror --nologo -v quiet
+# The app host's test is left to the default variant: --database changes run.sh's default, not the app host (whose
+# database is its own setting), and it would install and start the web tier's npm processes a second time.
 check "the postgres variant passes its .NET tests, the new entity's among them" "$work/test-pg.log" bash -c "
   cd '$pg' && npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error && npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error \
-  && for p in tests/*.Tests/*.Tests.csproj; do dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done \
+  && for p in tests/*.Tests/*.Tests.csproj; do case \"\$p\" in *AppHost*) continue;; esac; dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done \
   && dotnet test tests/Contoso.Notes.Mcp.Tests -c Release --no-build --nologo --filter FullyQualifiedName~ProjectTools --logger 'console;verbosity=minimal' \
      | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]'"
 

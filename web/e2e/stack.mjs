@@ -52,7 +52,8 @@ async function waitFor(proc, url, seconds = 90) {
   throw new Error(`${proc.name} was not ready at ${url} within ${seconds} s:\n${proc.log.join("\n")}`);
 }
 
-export async function startStack() {
+/** Starts every tier; `env` is added to each one's environment (the OTEL_* variables, say). */
+export async function startStack({ env = {} } = {}) {
   const [mcpPort, apiPort, webPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(tmpdir(), "mcpstack-e2e-"));
   const mcpUrl = `http://127.0.0.1:${mcpPort}`;
@@ -65,6 +66,7 @@ export async function startStack() {
     Logging__LogLevel__Default: "Warning",
     OPENAI_API_KEY: "",
     OPENAI_BASE_URL: "",
+    ...env,
   };
   const webEnv = {
     ...process.env,
@@ -76,6 +78,7 @@ export async function startStack() {
     AUTH_DATABASE_URL: `file:${dataDir}/auth.db`,
     AUTH_RATE_LIMIT: "off",
     MCP_SERVER_URL: `${mcpUrl}/mcp`,
+    ...env,
   };
   const dll = (project) => path.join(root, "src", project, "bin", "Release", "net10.0", `${project}.dll`);
 
