@@ -23,10 +23,10 @@ public abstract class TracedStack(DatabaseProvider provider) : StackFixture(prov
 {
     public FakeOpenAiServer OpenAi { get; private set; } = null!;
     public OtlpReceiver Otlp { get; private set; } = null!;
-    public List<Activity> ApiSpans { get; } = [];
-    public List<Activity> McpSpans { get; } = [];
-    public List<Metric> ApiMetrics { get; } = [];
-    public List<Metric> McpMetrics { get; } = [];
+    public Captured<Activity> ApiSpans { get; } = [];
+    public Captured<Activity> McpSpans { get; } = [];
+    public Captured<Metric> ApiMetrics { get; } = [];
+    public Captured<Metric> McpMetrics { get; } = [];
 
     private string[] OtlpArgs => [$"--OTEL_EXPORTER_OTLP_ENDPOINT={Otlp.BaseUrl}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "--OTEL_BSP_SCHEDULE_DELAY=100"];
 
@@ -36,7 +36,7 @@ public abstract class TracedStack(DatabaseProvider provider) : StackFixture(prov
 
     protected override void OverrideServices(IServiceCollection services) => AddReaders(services, ApiSpans, ApiMetrics);
 
-    private static void AddReaders(IServiceCollection services, List<Activity> spans, List<Metric> metrics) => services
+    private static void AddReaders(IServiceCollection services, Captured<Activity> spans, Captured<Metric> metrics) => services
         .ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))
         .ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
 
@@ -64,6 +64,22 @@ public abstract class TracedStack(DatabaseProvider provider) : StackFixture(prov
 public sealed class SqliteTracedStack() : TracedStack(DatabaseProvider.Sqlite);
 
 public sealed class PostgresTracedStack() : TracedStack(DatabaseProvider.Postgres);
+
+/// <summary>What an exporter hands over, kept safely: spans end on many threads while a test reads.</summary>
+public sealed class Captured<T> : System.Collections.ObjectModel.Collection<T>
+{
+    private readonly Lock _lock = new();
+
+    protected override void InsertItem(int index, T item)
+    {
+        lock (_lock) base.InsertItem(index, item);
+    }
+
+    public List<T> Snapshot()
+    {
+        lock (_lock) return [.. Items];
+    }
+}
 
 /// <summary>An OTLP/HTTP endpoint that keeps what it is sent (protobuf bodies), per signal.</summary>
 public sealed class OtlpReceiver : IAsyncDisposable
@@ -133,11 +149,8 @@ public abstract class TelemetryTests<TStack>(TStack stack) where TStack : Traced
     /// <summary>Every span of the trace that <paramref name="root"/> heads: both services' exporters, by span id.</summary>
     private Dictionary<ActivitySpanId, Activity> TraceOf(Activity root)
     {
-        lock (stack.ApiSpans) lock (stack.McpSpans)
-        {
-            return stack.ApiSpans.Concat(stack.McpSpans).Where(s => s.TraceId == root.TraceId)
-                .GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
-        }
+        return stack.ApiSpans.Snapshot().Concat(stack.McpSpans.Snapshot()).Where(s => s.TraceId == root.TraceId)
+            .GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
     }
 
     private static bool Descends(Activity span, Activity ancestor, Dictionary<ActivitySpanId, Activity> trace)
@@ -158,7 +171,7 @@ public abstract class TelemetryTests<TStack>(TStack stack) where TStack : Traced
         Activity? request = null;
         await Eventually.WaitForAsync(() =>
         {
-            lock (stack.ApiSpans) request = stack.ApiSpans.LastOrDefault(s => s.TraceId == traceId && s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == "/api/chat");
+            request = stack.ApiSpans.Snapshot().LastOrDefault(s => s.TraceId == traceId && s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == "/api/chat");
             return Task.FromResult(request is not null);
         }, true, TimeSpan.FromSeconds(10));
         Assert.NotNull(request);
@@ -226,15 +239,14 @@ public abstract class TelemetryTests<TStack>(TStack stack) where TStack : Traced
         stack.Api.Services.GetRequiredService<MeterProvider>().ForceFlush();
         stack.Mcp.Services.GetRequiredService<MeterProvider>().ForceFlush();
 
-        List<(string Metric, Dictionary<string, object?> Tags)> api, mcp;
-        lock (stack.ApiMetrics) api = [.. Points(stack.ApiMetrics)];
-        lock (stack.McpMetrics) mcp = [.. Points(stack.McpMetrics)];
+        var api = Points(stack.ApiMetrics.Snapshot()).ToList();
+        var mcp = Points(stack.McpMetrics.Snapshot()).ToList();
         Assert.Contains(api, p => p.Metric == "mcpstack.chat.turns" && p.Tags["mcpstack.chat.outcome"] as string == "answered" && p.Tags["mcpstack.chat.answered_by"] as string == "model");
         Assert.Contains(api, p => p.Metric == "mcpstack.chat.turn.duration");
         Assert.Contains(api, p => p.Metric == "gen_ai.client.token.usage" && p.Tags["gen_ai.token.type"] as string == "input" && p.Tags["gen_ai.request.model"] as string == "fake-model");
         Assert.Contains(mcp, p => p.Metric == "mcp.server.operation.duration" && p.Tags.GetValueOrDefault("gen_ai.tool.name") as string == "list_tasks");
         Assert.Contains(mcp, p => p.Metric == "http.server.request.duration");
-        lock (stack.McpMetrics) Assert.Contains(stack.McpMetrics, m => m.MeterName == McpStack.Hosting.Telemetry.EfCore);
+        Assert.Contains(stack.McpMetrics.Snapshot(), m => m.MeterName == McpStack.Hosting.Telemetry.EfCore);
     }
 
     [Fact]
