@@ -33,7 +33,7 @@ public static class ApiApp
         builder.Services.AddPerUserRateLimits(configuration);
         builder.Services.AddMcpDelegation(configuration);
         builder.Services.AddChat(configuration);
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
         builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [])
             .WithHeaders("Authorization", "Content-Type", "Accept", "Last-Event-ID")

@@ -36,7 +36,13 @@ public static partial class ServiceDefaults
         // Minimal APIs throw on a body or query they cannot bind only in Development, and answer a bare 400 elsewhere;
         // throwing everywhere lets one handler answer the same problem, naming the field, in every environment.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            // Numbers are JSON numbers: the web defaults also read "5" as 5, which the OpenAPI document then has to
+            // describe as "integer or string" (and a generated client types as number | string).
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         builder.Services.AddExceptionHandler<RequestBindingExceptionHandler>();
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddOptions<QuotaOptions>().Bind(builder.Configuration.GetSection(QuotaOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

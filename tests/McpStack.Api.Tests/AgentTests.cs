@@ -51,7 +51,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         var stored = await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{turn.ConversationId}");
         var answer = stored!.Messages[1];
         Assert.Equal(("assistant", "Added it."), (answer.Role, answer.Content.Trim()));
-        Assert.Equal("output-available", Assert.Single(answer.ToolCalls).State);
+        Assert.Equal(ToolCallState.OutputAvailable, Assert.Single(answer.ToolCalls).State);
         // Two model calls (the tool call, then the answer), 10 + 5 tokens each, summed.
         Assert.Equal((20, 10), (answer.InputTokens, answer.OutputTokens));
     }
@@ -183,7 +183,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         Assert.Empty(ask.OfType("tool-output-available"));
         Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
         var pending = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages[1].ToolCalls.Single();
-        Assert.Equal("approval-requested", pending.State);
+        Assert.Equal(ToolCallState.ApprovalRequested, pending.State);
 
         var approvalId = request.GetProperty("approvalId").GetString();
         var approved = await client.ChatAsync("", ask.ConversationId, new[] { new { approvalId, approved = true } });

@@ -38,7 +38,7 @@ public sealed class McpOutageTests(McpOutageStack stack) : IClassFixture<McpOuta
 
         var stored = await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{turn.ConversationId}");
         Assert.Equal(["user", "assistant", "user", "assistant"], stored!.Messages.Select(m => m.Role));
-        Assert.Equal("output-error", stored.Messages[3].ToolCalls.Single().State);
+        Assert.Equal(ToolCallState.OutputError, stored.Messages[3].ToolCalls.Single().State);
 
         // Calling a tool directly: 503 with Retry-After and a problem saying so (the list stays served from memory).
         using (var direct = await client.PostAsJsonAsync("/api/tools/add_task", new { title = "lost?" }))

@@ -34,7 +34,7 @@ public sealed class SlashCommandTests(SqliteStack stack) : IClassFixture<SqliteS
         Assert.Equal(["user", "assistant", "user", "assistant"], conversation!.Messages.Select(m => m.Role));
         Assert.Equal("/add milk", conversation.Messages[0].Content);
         var call = Assert.Single(conversation.Messages[1].ToolCalls);
-        Assert.Equal(("add_task", "output-available"), (call.ToolName, call.State));
+        Assert.Equal(("add_task", ToolCallState.OutputAvailable), (call.ToolName, call.State));
         Assert.Equal("/add milk", conversation.Title);
     }
 

@@ -72,6 +72,10 @@ check "its migrations are made for both providers with dotnet ef" "$work/migrati
   && ls src/Contoso.Notes.Data/Migrations/Sqlite | grep -q AddProjects && ls src/Contoso.Notes.Data/Migrations/Postgres | grep -q AddProjects"
 check "the postgres variant, with the new entity, builds with warnings as errors" "$work/build-pg.log" \
   dotnet build "$pg/Contoso.Notes.slnx" -c Release -warnaserror --nologo -v quiet
+check "its endpoints reach the committed OpenAPI document as the entity template's instructions say" "$work/openapi-pg.log" bash -c "
+  cd '$pg' && grep -q 'UPDATE_OPENAPI=1' '$work/entity-new.log' \
+  && UPDATE_OPENAPI=1 dotnet test tests/Contoso.Notes.Api.Tests -c Release --no-build --nologo --filter OpenApiDocumentTests --logger 'console;verbosity=minimal' \
+  && grep -q '/api/projects' web/lib/generated/openapi.json"
 # The app host's test is left to the default variant: --database changes run.sh's default, not the app host (whose
 # database is its own setting), and it would install and start the web tier's npm processes a second time.
 check "the postgres variant passes its .NET tests, the new entity's among them" "$work/test-pg.log" bash -c "

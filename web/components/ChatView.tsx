@@ -12,7 +12,7 @@ function fromStored(message: MessageView): Shown {
   if (message.role === "assistant") {
     return { key: message.id, role: "assistant", message: { id: message.id, text: message.content, toolCalls: message.toolCalls, done: true } };
   }
-  return { key: message.id, role: message.role, text: message.content };
+  return { key: message.id, role: message.role === "user" ? "user" : "error", text: message.content };
 }
 
 /** The chat: conversations, a streaming answer, tool-call cards, and approve/deny for destructive tools. */
@@ -207,7 +207,6 @@ const stateLabel: Record<ToolCallView["state"], string> = {
   "approval-requested": "needs your approval",
   "output-available": "done",
   "output-error": "failed",
-  "output-denied": "denied",
 };
 
 function ToolCard({ call, busy, onApprove }: { call: ToolCallView; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {

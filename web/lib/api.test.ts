@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { APIError, cachedToken, createApiClient } from "./api";
 
 function fakeFetch(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return vi.fn(async (_url: string | URL | Request, _init?: RequestInit) =>
+  // openapi-fetch hands fetch one Request.
+  return vi.fn(async (_request: Request) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } }));
 }
 
@@ -12,19 +13,19 @@ describe("createApiClient", () => {
     const api = createApiClient({ baseUrl: "http://api.test/", getToken: async () => "tok", fetch });
     const list = await api.listTasks("pending");
     expect(list.total).toBe(0);
-    const [url, init] = fetch.mock.calls[0]!;
-    expect(url).toBe("http://api.test/api/tasks?status=pending&limit=100&offset=0");
-    expect(new Headers(init!.headers).get("Authorization")).toBe("Bearer tok");
+    const [request] = fetch.mock.calls[0]!;
+    expect(request.url).toBe("http://api.test/api/tasks?status=pending&limit=100&offset=0");
+    expect(request.headers.get("Authorization")).toBe("Bearer tok");
   });
 
   it("sends JSON bodies", async () => {
     const fetch = fakeFetch(201, { id: "1", title: "Milk" });
     const api = createApiClient({ baseUrl: "http://api.test", getToken: async () => "tok", fetch });
     await api.createTask({ title: "Milk" });
-    const init = fetch.mock.calls[0]![1]!;
-    expect(init.method).toBe("POST");
-    expect(init.body).toBe(JSON.stringify({ title: "Milk" }));
-    expect(new Headers(init.headers).get("Content-Type")).toBe("application/json");
+    const [request] = fetch.mock.calls[0]!;
+    expect(request.method).toBe("POST");
+    expect(await request.text()).toBe(JSON.stringify({ title: "Milk" }));
+    expect(request.headers.get("Content-Type")).toBe("application/json");
   });
 
   it("turns problem details into an APIError with field messages", async () => {

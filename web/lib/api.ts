@@ -1,3 +1,6 @@
+import createClient from "openapi-fetch";
+import type { components, operations, paths } from "./generated/api-schema";
+
 /** The api's problem details (RFC 7807), with field messages for validation errors. */
 export interface ProblemDetails {
   type?: string;
@@ -24,142 +27,83 @@ export class APIError extends Error {
   }
 }
 
-export type Priority = "low" | "normal" | "high";
+type Schemas = components["schemas"];
 
-export interface Task {
-  id: string;
-  title: string;
-  description: string;
-  completed: boolean;
-  dueAt: string | null;
-  priority: Priority;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
-export interface TaskList {
-  items: Task[];
-  total: number;
-  limit: number;
-  offset: number;
-  hasMore: boolean;
-}
-
-export interface NewTask {
-  title: string;
-  description?: string;
-  dueAt?: string | null;
-  priority?: Priority;
-}
-
-export interface TaskChanges {
-  title?: string;
-  description?: string;
-  completed?: boolean;
-  dueAt?: string | null;
-  clearDueAt?: boolean;
-  priority?: Priority;
-  version?: number;
-}
-
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ToolCallView {
-  toolCallId: string;
-  toolName: string;
-  input: Record<string, unknown> | null;
-  state: "input-available" | "approval-requested" | "output-available" | "output-error" | "output-denied";
-  output?: unknown;
-  errorText?: string | null;
-  approvalId?: string | null;
-}
-
-export interface MessageView {
-  id: string;
-  role: "user" | "assistant" | "error";
-  content: string;
-  toolCalls: ToolCallView[];
-  createdAt: string;
-}
-
-export interface ConversationDetail extends ConversationSummary {
-  messages: MessageView[];
-}
-
-export interface ChatRequest {
-  conversationId?: string | null;
-  message?: string;
-  approvals?: { approvalId: string; approved: boolean; reason?: string }[];
-}
+// The api's types, generated from its OpenAPI document (lib/generated: npm run generate:api), under the page's names.
+export type Priority = Schemas["TaskPriority"];
+export type Task = Schemas["TaskDto"];
+export type TaskList = Schemas["TaskListResponse"];
+export type NewTask = Schemas["CreateTaskRequest"];
+export type TaskChanges = Schemas["UpdateTaskRequest"];
+export type ConversationSummary = Schemas["ConversationSummary"];
+export type ConversationDetail = Schemas["ConversationDetail"];
+export type MessageView = Schemas["MessageView"];
+export type ToolCallView = Schemas["ToolCallView"];
+export type ChatRequest = Schemas["ChatRequest"];
+export type TaskStatus = NonNullable<operations["ListTasks"]["parameters"]["query"]>["status"];
 
 export interface ApiClientOptions {
   /** The api's base URL (NEXT_PUBLIC_API_URL): the one place it is set. */
   baseUrl: string;
   /** A bearer token for the api, fetched (and cached) by the caller. */
   getToken: () => Promise<string>;
-  fetch?: typeof fetch;
+  /** What sends each request (a test's fake); the global fetch by default. */
+  fetch?: (request: Request) => Promise<Response>;
 }
 
-/** A typed client for the McpStack api: bearer token on every call, problem details turned into APIError. */
-export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = fetch }: ApiClientOptions) {
+/**
+ * The McpStack api, typed from its OpenAPI document (openapi-fetch over the generated paths): the bearer token on
+ * every call, and problem details turned into APIError.
+ */
+export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request) => fetch(request) }: ApiClientOptions) {
   const base = baseUrl.replace(/\/$/, "");
+  const client = createClient<paths>({ baseUrl: base, fetch: fetchImpl });
+  client.use({
+    async onRequest({ request }) {
+      request.headers.set("Authorization", `Bearer ${await getToken()}`);
+      return request;
+    },
+  });
 
-  async function send(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("Authorization", `Bearer ${await getToken()}`);
-    if (init.body !== undefined) headers.set("Content-Type", "application/json");
-    let response: Response;
+  /** The call's data, or the APIError its problem details make. */
+  async function call<T>(sent: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+    let result: { data?: T; error?: unknown; response: Response };
     try {
-      response = await fetchImpl(`${base}${path}`, { ...init, headers });
-    } catch {
+      result = await sent;
+    } catch (error) {
+      if (error instanceof APIError) throw error;
       throw new APIError(0, { title: "The server cannot be reached.", detail: `Could not reach ${base}. Is the api running?` });
     }
-    if (!response.ok) {
-      let problem: ProblemDetails = {};
-      try {
-        problem = (await response.json()) as ProblemDetails;
-      } catch {
-        // Not JSON: the status says enough.
-      }
-      if (response.status === 429 && !problem.detail) {
-        problem.detail = `Too many requests; try again in ${response.headers.get("Retry-After") ?? "a few"} s.`;
-      }
-      throw new APIError(response.status, problem);
+    const { data, error, response } = result;
+    if (response.ok) return data as T;
+    const problem: ProblemDetails = typeof error === "object" && error !== null ? { ...(error as ProblemDetails) } : {};
+    if (response.status === 429 && !problem.detail) {
+      problem.detail = `Too many requests; try again in ${response.headers.get("Retry-After") ?? "a few"} s.`;
     }
-    return response;
+    throw new APIError(response.status, problem);
   }
 
-  async function json<T>(path: string, init?: RequestInit): Promise<T> {
-    return (await (await send(path, init)).json()) as T;
-  }
+  const id = (value: string) => ({ params: { path: { id: value } } });
 
   return {
-    listTasks: (status: "all" | "pending" | "completed" = "all", limit = 100, offset = 0) =>
-      json<TaskList>(`/api/tasks?status=${status}&limit=${limit}&offset=${offset}`),
-    getTask: (id: string) => json<Task>(`/api/tasks/${encodeURIComponent(id)}`),
-    createTask: (task: NewTask) => json<Task>("/api/tasks", { method: "POST", body: JSON.stringify(task) }),
-    updateTask: (id: string, changes: TaskChanges) =>
-      json<Task>(`/api/tasks/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(changes) }),
-    deleteTask: async (id: string) => {
-      await send(`/api/tasks/${encodeURIComponent(id)}`, { method: "DELETE" });
+    listTasks: (status: TaskStatus = "all", limit = 100, offset = 0) => call(client.GET("/api/tasks", { params: { query: { status, limit, offset } } })),
+    getTask: (taskId: string) => call(client.GET("/api/tasks/{id}", id(taskId))),
+    createTask: (task: NewTask) => call(client.POST("/api/tasks", { body: task })),
+    updateTask: (taskId: string, changes: TaskChanges) => call(client.PATCH("/api/tasks/{id}", { ...id(taskId), body: changes })),
+    deleteTask: async (taskId: string) => {
+      await call(client.DELETE("/api/tasks/{id}", id(taskId)));
     },
-    listConversations: () => json<ConversationSummary[]>("/api/conversations"),
-    getConversation: (id: string) => json<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`),
-    deleteConversation: async (id: string) => {
-      await send(`/api/conversations/${encodeURIComponent(id)}`, { method: "DELETE" });
+    listConversations: () => call(client.GET("/api/conversations")),
+    getConversation: (conversationId: string) => call(client.GET("/api/conversations/{id}", id(conversationId))),
+    deleteConversation: async (conversationId: string) => {
+      await call(client.DELETE("/api/conversations/{id}", id(conversationId)));
     },
-    chatModel: () => json<{ configured: boolean; description: string }>("/api/chat/model"),
+    chatModel: () => call(client.GET("/api/chat/model")),
     /** Starts a chat turn; the body is the UI message stream (see ui-stream.ts). */
     chat: async (request: ChatRequest, signal?: AbortSignal) => {
-      const response = await send("/api/chat", { method: "POST", body: JSON.stringify(request), signal });
-      if (!response.body) throw new APIError(response.status, { title: "The chat answered without a body." });
-      return response.body;
+      const body = await call(client.POST("/api/chat", { body: request, parseAs: "stream", signal }));
+      if (!body) throw new APIError(200, { title: "The chat answered without a body." });
+      return body as ReadableStream<Uint8Array>;
     },
   };
 }

@@ -47,7 +47,7 @@ describe("applyPart", () => {
     const message = parts.reduce(applyPart, emptyAssistantMessage());
     expect(message.id).toBe("m1");
     expect(message.text).toBe("Added milk.");
-    expect(message.toolCalls).toEqual([{ toolCallId: "c1", toolName: "add_task", input: { title: "milk" }, state: "output-available", output: { title: "milk" } }]);
+    expect(message.toolCalls).toEqual([{ toolCallId: "c1", toolName: "add_task", input: { title: "milk" }, state: "output-available", output: { title: "milk" }, errorText: null, approvalId: null }]);
     expect(message.done).toBe(true);
   });
 

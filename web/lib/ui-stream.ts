@@ -9,7 +9,6 @@ export type StreamPart =
   | { type: "tool-input-available"; toolCallId: string; toolName: string; input: Record<string, unknown> }
   | { type: "tool-output-available"; toolCallId: string; output: unknown }
   | { type: "tool-output-error"; toolCallId: string; errorText: string }
-  | { type: "tool-output-denied"; toolCallId: string }
   | { type: "tool-approval-request"; approvalId: string; toolCallId: string }
   | { type: "error"; errorText: string }
   | { type: "finish"; messageMetadata?: Record<string, unknown> }
@@ -71,14 +70,12 @@ export function applyPart(message: AssistantMessage, part: StreamPart): Assistan
     case "tool-input-available": {
       const p = part as Extract<StreamPart, { type: "tool-input-available" }>;
       if (message.toolCalls.some((c) => c.toolCallId === p.toolCallId)) return message;
-      return { ...message, toolCalls: [...message.toolCalls, { toolCallId: p.toolCallId, toolName: p.toolName, input: p.input, state: "input-available" }] };
+      return { ...message, toolCalls: [...message.toolCalls, { toolCallId: p.toolCallId, toolName: p.toolName, input: p.input, state: "input-available", output: null, errorText: null, approvalId: null }] };
     }
     case "tool-output-available":
       return updateCall(String(part.toolCallId), { state: "output-available", output: part.output });
     case "tool-output-error":
       return updateCall(String(part.toolCallId), { state: "output-error", errorText: String(part.errorText) });
-    case "tool-output-denied":
-      return updateCall(String(part.toolCallId), { state: "output-denied" });
     case "tool-approval-request":
       return updateCall(String(part.toolCallId), { state: "approval-requested", approvalId: String(part.approvalId) });
     case "error":

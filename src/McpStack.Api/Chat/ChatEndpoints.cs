@@ -1,3 +1,4 @@
+using McpStack.Api.Features;
 using McpStack.Api.Security;
 
 namespace McpStack.Api.Chat;
@@ -11,15 +12,24 @@ public static class ChatEndpoints
                 await turn.RunAsync(http, request);
                 return Results.Empty;
             })
+            .WithName("Chat")
             .WithTags("Chat")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimiting.Chat)
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
+            // 404: no such conversation; 409: a turn of this conversation is still running.
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
+                StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests)
             .WithSummary("One chat turn, streamed as the AI SDK UI message stream (server-sent events).")
-            .WithDescription("Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }.");
+            .WithDescription("Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }. The answer is the AI SDK's "
+                + "UI message stream as server-sent events (`x-vercel-ai-ui-message-stream: v1`): `start` (with the conversation id), text "
+                + "parts, `tool-input-available`, `tool-approval-request`, `tool-output-available` / `tool-output-error`, `error`, `finish` "
+                + "(ids and token counts), then `data: [DONE]`.");
         app.MapGet("/api/chat/model", (ChatModel model) => TypedResults.Ok(new ChatModelInfo(model.Client is not null, model.Description)))
+            .WithName("GetChatModel")
             .WithTags("Chat")
             .RequireAuthorization()
+            .ProducesProblems(StatusCodes.Status401Unauthorized)
             .WithSummary("Whether a language model is configured; without one the chat takes slash commands only.");
         return app;
     }

@@ -8,10 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace McpStack.Api.Chat;
 
-public sealed record ChatRequest(Guid? ConversationId, string? Message, IReadOnlyList<ToolApproval>? Approvals);
+public sealed record ChatRequest(Guid? ConversationId = null, string? Message = null, IReadOnlyList<ToolApproval>? Approvals = null);
 
 /// <summary>The user's answer to a <c>tool-approval-request</c>.</summary>
-public sealed record ToolApproval(string ApprovalId, bool Approved, string? Reason);
+public sealed record ToolApproval(string ApprovalId, bool Approved, string? Reason = null);
 
 /// <summary>
 /// One chat turn: stores the user's message, runs the agent (or the slash commands when no model is configured)

@@ -63,9 +63,6 @@ public sealed class UiMessageStreamWriter(HttpResponse response)
         await WriteAsync(new { type = "tool-approval-request", approvalId, toolCallId }, cancellationToken);
     }
 
-    public Task ToolDeniedAsync(string toolCallId, CancellationToken cancellationToken) =>
-        WriteAsync(new { type = "tool-output-denied", toolCallId }, cancellationToken);
-
     public async Task ErrorAsync(string errorText, CancellationToken cancellationToken)
     {
         await EndTextAsync(cancellationToken);

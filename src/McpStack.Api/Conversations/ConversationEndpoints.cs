@@ -1,4 +1,5 @@
 using McpStack.Api.Chat;
+using McpStack.Api.Features;
 using McpStack.Api.Security;
 using McpStack.Data;
 using McpStack.Data.Entities;
@@ -14,10 +15,12 @@ public static class ConversationEndpoints
 {
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/conversations").WithTags("Chat").RequireAuthorization();
-        group.MapGet("/", List).WithSummary("The user's conversations, most recent first.");
-        group.MapGet("/{id:guid}", Get).WithSummary("One conversation with its messages and their tool calls.");
-        group.MapDelete("/{id:guid}", Delete).RequireWriteBudget().WithSummary("Deletes a conversation and its messages.");
+        var group = app.MapGroup("/api/conversations").WithTags("Chat").RequireAuthorization().ProducesProblems(StatusCodes.Status401Unauthorized);
+        group.MapGet("/", List).WithName("ListConversations").WithSummary("The user's conversations, most recent first.");
+        group.MapGet("/{id:guid}", Get).WithName("GetConversation").ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("One conversation with its messages and their tool calls.");
+        group.MapDelete("/{id:guid}", Delete).WithName("DeleteConversation").RequireWriteBudget().ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("Deletes a conversation and its messages.");
         return app;
     }
 
@@ -64,11 +67,11 @@ public static class ConversationEndpoints
             if (results.TryGetValue(call.CallId, out var result))
             {
                 var (output, error) = ToolOutcome.Of(result);
-                return new ToolCallView(call.CallId, call.Name, call.Arguments, error is null ? "output-available" : "output-error", output, error, null);
+                return new ToolCallView(call.CallId, call.Name, call.Arguments, error is null ? ToolCallState.OutputAvailable : ToolCallState.OutputError, output, error, null);
             }
             return approvals.TryGetValue(call.CallId, out var approvalId)
-                ? new ToolCallView(call.CallId, call.Name, call.Arguments, "approval-requested", null, null, approvalId)
-                : new ToolCallView(call.CallId, call.Name, call.Arguments, "input-available", null, null, null);
+                ? new ToolCallView(call.CallId, call.Name, call.Arguments, ToolCallState.ApprovalRequested, null, null, approvalId)
+                : new ToolCallView(call.CallId, call.Name, call.Arguments, ToolCallState.InputAvailable, null, null, null);
         })];
     }
 }
@@ -79,5 +82,18 @@ public sealed record ConversationDetail(Guid Id, string Title, DateTime CreatedA
 
 public sealed record MessageView(Guid Id, string Role, string Content, IReadOnlyList<ToolCallView> ToolCalls, DateTime CreatedAt, int? InputTokens, int? OutputTokens);
 
-/// <summary>A tool call as the AI SDK names its states: input-available, approval-requested, output-available, output-error.</summary>
-public sealed record ToolCallView(string ToolCallId, string ToolName, IDictionary<string, object?>? Input, string State, object? Output, string? ErrorText, string? ApprovalId);
+public sealed record ToolCallView(string ToolCallId, string ToolName, IDictionary<string, object?>? Input, ToolCallState State, object? Output, string? ErrorText, string? ApprovalId);
+
+/// <summary>A stored tool call's state, as the AI SDK names them.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ToolCallState>))]
+public enum ToolCallState
+{
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("input-available")]
+    InputAvailable,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("approval-requested")]
+    ApprovalRequested,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("output-available")]
+    OutputAvailable,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("output-error")]
+    OutputError,
+}

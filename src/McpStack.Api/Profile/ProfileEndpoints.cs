@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using McpStack.Api.Features;
 using McpStack.Hosting.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -9,7 +10,8 @@ public static class ProfileEndpoints
 {
     public static IEndpointRouteBuilder MapProfileEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/me", Me).WithTags("Profile").RequireAuthorization().WithSummary("Who the token says you are.");
+        app.MapGet("/api/me", Me).WithName("GetMe").WithTags("Profile").RequireAuthorization().ProducesProblems(StatusCodes.Status401Unauthorized)
+            .WithSummary("Who the token says you are.");
         return app;
     }
 

@@ -55,7 +55,7 @@ public static class RateLimiting
             var budget = http.RequestServices.GetRequiredService<WriteBudget>();
             var user = http.RequestServices.GetRequiredService<Data.ICurrentUser>().UserId!;
             return budget.TryTake(user, out var retryAfter) ? await next(context) : TooManyRequests(http, retryAfter, budget.Refusal(retryAfter));
-        });
+        }).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     /// <summary>A 429 problem with <c>Retry-After</c>.</summary>
     public static ProblemHttpResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)

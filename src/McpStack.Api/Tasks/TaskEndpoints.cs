@@ -4,6 +4,7 @@ using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using McpStack.Api.Features;
 using Microsoft.Extensions.Options;
 
 namespace McpStack.Api.Tasks;
@@ -13,14 +14,16 @@ public static class TaskEndpoints
 {
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization();
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization().ProducesProblems(StatusCodes.Status401Unauthorized);
 
-        tasks.MapGet("/", List).WithSummary("Lists the user's tasks, oldest first, with a status filter and paging.");
-        tasks.MapGet("/{id:guid}", Get).WithName("GetTask").WithSummary("One task.");
-        tasks.MapPost("/", Create).RequireWriteBudget().WithSummary("Adds a task.");
-        tasks.MapPatch("/{id:guid}", Update).RequireWriteBudget()
+        tasks.MapGet("/", List).WithName("ListTasks").ProducesProblems(StatusCodes.Status400BadRequest)
+            .WithSummary("Lists the user's tasks, oldest first, with a status filter and paging.");
+        tasks.MapGet("/{id:guid}", Get).WithName("GetTask").ProducesProblems(StatusCodes.Status404NotFound).WithSummary("One task.");
+        tasks.MapPost("/", Create).WithName("CreateTask").RequireWriteBudget().ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("Adds a task.");
+        tasks.MapPatch("/{id:guid}", Update).WithName("UpdateTask").RequireWriteBudget()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Changes the given fields. With `version`, refuses (409) if the task changed since that version.");
-        tasks.MapDelete("/{id:guid}", Delete).RequireWriteBudget().WithSummary("Deletes a task.");
+        tasks.MapDelete("/{id:guid}", Delete).WithName("DeleteTask").RequireWriteBudget().ProducesProblems(StatusCodes.Status404NotFound).WithSummary("Deletes a task.");
         return app;
     }
 
@@ -62,16 +65,17 @@ public static class TaskEndpoints
     };
 }
 
-public sealed record CreateTaskRequest(string? Title, string? Description, DateTime? DueAt, TaskPriority? Priority);
+/// <remarks>Defaults mark what may be left out (the OpenAPI document lists only <see cref="Title"/> as required).</remarks>
+public sealed record CreateTaskRequest(string? Title, string? Description = null, DateTime? DueAt = null, TaskPriority? Priority = null);
 
 /// <summary>Only the fields given change. <see cref="Version"/>, when given, must be the task's current version.</summary>
 public sealed record UpdateTaskRequest(
-    string? Title,
-    string? Description,
-    bool? Completed,
-    DateTime? DueAt,
-    bool? ClearDueAt,
-    TaskPriority? Priority,
-    int? Version);
+    string? Title = null,
+    string? Description = null,
+    bool? Completed = null,
+    DateTime? DueAt = null,
+    bool? ClearDueAt = null,
+    TaskPriority? Priority = null,
+    int? Version = null);
 
 public sealed record TaskListResponse(IReadOnlyList<TaskDto> Items, int Total, int Limit, int Offset, bool HasMore);

@@ -1,3 +1,4 @@
+using McpStack.Api.Features;
 using System.Text.Json;
 using McpStack.Api.Delegation;
 using McpStack.Api.Security;
@@ -15,9 +16,11 @@ public static class ToolEndpoints
 {
     public static IEndpointRouteBuilder MapToolEndpoints(this IEndpointRouteBuilder app)
     {
-        var tools = app.MapGroup("/api/tools").WithTags("Tools").RequireAuthorization();
-        tools.MapGet("/", List).WithSummary("The MCP server's tools, with their descriptions and input schemas.");
-        tools.MapPost("/{name}", Call)
+        // 503: the MCP server is not reachable.
+        var tools = app.MapGroup("/api/tools").WithTags("Tools").RequireAuthorization()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
+        tools.MapGet("/", List).WithName("ListTools").WithSummary("The MCP server's tools, with their descriptions and input schemas.");
+        tools.MapPost("/{name}", Call).WithName("CallTool").ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Calls one tool with a JSON object of arguments, as the signed-in user. Write tools spend the user's write budget.");
         return app;
     }

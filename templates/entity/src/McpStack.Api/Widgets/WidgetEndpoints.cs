@@ -13,13 +13,17 @@ public static class WidgetEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var widgets = app.MapGroup("/api/widgets").WithTags("Widgets").RequireAuthorization();
-        widgets.MapGet("/", List).WithSummary("Lists the user's widgets, oldest first, with paging.");
-        widgets.MapGet("/{id:guid}", Get).WithName("GetWidget").WithSummary("One widget.");
-        widgets.MapPost("/", Create).RequireWriteBudget().WithSummary("Adds a widget.");
-        widgets.MapPatch("/{id:guid}", Update).RequireWriteBudget()
+        // Each operation's id (WithName) and problem responses go into the OpenAPI document the web's client is generated from.
+        var widgets = app.MapGroup("/api/widgets").WithTags("Widgets").RequireAuthorization().ProducesProblems(StatusCodes.Status401Unauthorized);
+        widgets.MapGet("/", List).WithName("ListWidgets").ProducesProblems(StatusCodes.Status400BadRequest)
+            .WithSummary("Lists the user's widgets, oldest first, with paging.");
+        widgets.MapGet("/{id:guid}", Get).WithName("GetWidget").ProducesProblems(StatusCodes.Status404NotFound).WithSummary("One widget.");
+        widgets.MapPost("/", Create).WithName("CreateWidget").RequireWriteBudget().ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("Adds a widget.");
+        widgets.MapPatch("/{id:guid}", Update).WithName("UpdateWidget").RequireWriteBudget()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Changes the given fields. With `version`, refuses (409) if the widget changed since that version.");
-        widgets.MapDelete("/{id:guid}", Delete).RequireWriteBudget().WithSummary("Deletes a widget.");
+        widgets.MapDelete("/{id:guid}", Delete).WithName("DeleteWidget").RequireWriteBudget().ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("Deletes a widget.");
     }
 
     private static async Task<Ok<WidgetPage>> List(WidgetService widgets, int? limit, int? offset, CancellationToken cancellationToken) =>
@@ -45,7 +49,7 @@ public static class WidgetEndpoints
     }
 }
 
-public sealed record CreateWidgetRequest(string? Name, string? Notes);
+public sealed record CreateWidgetRequest(string? Name, string? Notes = null);
 
 /// <summary>Only the fields given change. <see cref="Version"/>, when given, must be the widget's current version.</summary>
-public sealed record UpdateWidgetRequest(string? Name, string? Notes, int? Version);
+public sealed record UpdateWidgetRequest(string? Name = null, string? Notes = null, int? Version = null);
