@@ -30,9 +30,13 @@ var migrate = builder.AddProject<Projects.McpStack_Mcp>("migrate", o => o.Exclud
 
 var mcp = builder.AddProject<Projects.McpStack_Mcp>("mcp");
 var api = builder.AddProject<Projects.McpStack_Api>("api");
-var webInstall = builder.AddExecutable("web-install", "npm", webDirectory, "install", "--no-audit", "--no-fund", "--loglevel=error");
-var authMigrate = builder.AddExecutable("web-migrate", "node", webDirectory, "node_modules/tsx/dist/cli.mjs", "scripts/migrate.ts")
-    .WaitForCompletion(webInstall);
+var authMigrate = builder.AddExecutable("web-migrate", "node", webDirectory, "node_modules/tsx/dist/cli.mjs", "scripts/migrate.ts");
+// The web tier's packages, the first time only: npm install rewrites package-lock.json, which would make ./run.sh
+// rebuild the web tier (and a change of packages is `npm install`'s to make, as in any Node project).
+if (!File.Exists(Path.Combine(webDirectory, "node_modules", ".package-lock.json")))
+{
+    authMigrate.WaitForCompletion(builder.AddExecutable("web-install", "npm", webDirectory, "install", "--no-audit", "--no-fund", "--loglevel=error"));
+}
 var web = builder.AddExecutable("web", "node", webDirectory, "node_modules/next/dist/bin/next", "dev")
     .WithHttpEndpoint(port: 3000, env: "PORT")
     .WithExternalHttpEndpoints()

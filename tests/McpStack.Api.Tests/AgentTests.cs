@@ -192,6 +192,57 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         Assert.Empty((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
     }
 
+    private static async Task<(HttpResponseMessage Response, ChatTurnResult? Turn)> ChatAsJsonAsync(HttpClient client, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(body) };
+        request.Headers.Accept.ParseAdd("application/json");
+        var response = await client.SendAsync(request);
+        return (response, response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ChatTurnResult>() : null);
+    }
+
+    [Fact]
+    public async Task A_turn_asked_for_as_JSON_is_answered_as_one_document_and_stored_as_a_streamed_one_is()
+    {
+        using var client = stack.ClientFor(Http.NewUser("jay"));
+        Script("Added milk.", Call("add_task", new() { ["title"] = "milk" }));
+        var (response, turn) = await ChatAsJsonAsync(client, new { message = "remember milk" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Added milk.", turn!.Response.Trim());
+        var call = Assert.Single(turn.ToolCalls);
+        Assert.Equal(("add_task", ToolCallState.OutputAvailable), (call.ToolName, call.State));
+        Assert.Null(turn.Error);
+
+        var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{turn.ConversationId}"))!;
+        Assert.Equal([turn.UserMessageId, turn.AssistantMessageId!.Value], stored.Messages.Select(m => m.Id));
+        Assert.Equal("milk", Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items).Title);
+    }
+
+    [Fact]
+    public async Task As_JSON_a_deletion_waits_for_its_approval_which_runs_once()
+    {
+        using var client = stack.ClientFor(Http.NewUser("kim"));
+        using var created = await client.PostAsJsonAsync("/api/tasks", new { title = "Old task" });
+        var task = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
+        Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
+
+        var (_, ask) = await ChatAsJsonAsync(client, new { message = "delete my old task" });
+        var pending = Assert.Single(ask!.ToolCalls);
+        Assert.Equal(ToolCallState.ApprovalRequested, pending.State);
+        Assert.NotNull(pending.ApprovalId);
+        Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
+
+        var answer = new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId = pending.ApprovalId, approved = true } } };
+        var (_, done) = await ChatAsJsonAsync(client, answer);
+        Assert.Equal(ToolCallState.OutputAvailable, Assert.Single(done!.ToolCalls).State);
+        Assert.Empty((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
+
+        var (again, _) = await ChatAsJsonAsync(client, answer);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("already answered", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(4, (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages.Count);
+    }
+
     [Fact]
     public async Task A_denied_deletion_does_not_run()
     {

@@ -60,7 +60,8 @@ public sealed class AppHostTests : IAsyncLifetime
     public async Task Every_resource_becomes_healthy_and_the_tiers_are_wired_to_each_other()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        foreach (var resource in new[] { "migrate", "web-install", "web-migrate" })
+        // web-install runs only where the web tier's packages are not installed yet (not here: ./test.sh installed them).
+        foreach (var resource in new[] { "migrate", "web-migrate" })
         {
             var done = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.ExitCode is not null, timeout.Token);
             Assert.True(done.Snapshot.ExitCode == 0, $"{resource} exited with {done.Snapshot.ExitCode}");

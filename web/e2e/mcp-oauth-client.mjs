@@ -11,6 +11,8 @@ export async function startRedirectReceiver() {
   const waiting = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
+    // Only the redirect: the browser also asks for /favicon.ico after the page, which once answered the next flow.
+    if (url.pathname !== "/callback") return res.writeHead(404).end();
     res.setHeader("content-type", "text/html");
     res.end("<p>Signed in. You can close this window.</p>");
     waiting.shift()?.(Object.fromEntries(url.searchParams));

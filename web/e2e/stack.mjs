@@ -2,7 +2,7 @@
 // Docker image runs, from `npm run build:image`), each on a free port on 127.0.0.1, on throwaway SQLite files, with no
 // model configured. Stops them all afterwards.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,8 +26,15 @@ function run(name, command, args, options) {
 
 function exited(proc) {
   return new Promise((resolve) => {
-    if (proc.child.exitCode !== null) resolve(proc.child.exitCode);
-    else proc.child.once("exit", resolve);
+    // Killed by a signal, a process has no exit code but a signal code; one that could not start only an error.
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) resolve(proc.child.exitCode);
+    else {
+      proc.child.once("exit", resolve);
+      proc.child.once("error", (error) => {
+        proc.log.push(`[${proc.name}] ${error.message}`);
+        resolve(-1);
+      });
+    }
   });
 }
 
@@ -84,6 +91,9 @@ export async function startStack({ env = {} } = {}) {
 
   await once("migrate", "dotnet", [dll("McpStack.Mcp"), "migrate"], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
   const standalone = path.join(web, ".next", "standalone");
+  if (!existsSync(path.join(standalone, "server.js"))) {
+    throw new Error(`${standalone}/server.js is missing: build the web tier as its image runs it first (cd web && npm run build:image; ./run.sh's next build replaces it).`);
+  }
   await once("auth-migrate", process.execPath, ["migrate.mjs"], { cwd: standalone, env: webEnv });
 
   const processes = [];

@@ -16,12 +16,15 @@ public static class ChatEndpoints
             .WithTags("Chat")
             .RequireAuthorization()
             .RequireRateLimiting(RateLimiting.Chat)
-            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
+            // The stream by default; the whole turn as one document with Accept: application/json.
+            .Produces<ChatTurnResult>(StatusCodes.Status200OK, "text/event-stream", "application/json")
             // 404: no such conversation; 409: a turn of this conversation is still running.
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
                 StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests)
             .WithSummary("One chat turn, streamed as the AI SDK UI message stream (server-sent events).")
-            .WithDescription("Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }. The answer is the AI SDK's "
+            .WithDescription("Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }. With `Accept: application/json` "
+                + "the answer is the whole turn as one ChatTurnResult document (the answer, each tool call with its outcome or approval id, "
+                + "the ids, the tokens, or the error). Otherwise it is the AI SDK's "
                 + "UI message stream as server-sent events (`x-vercel-ai-ui-message-stream: v1`): `start` (with the conversation id), text "
                 + "parts, `tool-input-available`, `tool-approval-request`, `tool-output-available` / `tool-output-error`, `error`, `finish` "
                 + "(ids and token counts), then `data: [DONE]`.");

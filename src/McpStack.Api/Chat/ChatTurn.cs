@@ -53,7 +53,7 @@ public sealed partial class ChatTurn(
         var userTurn = BuildUserTurn(text, request.Approvals, history);
         // Only a turn that answers approval requests needs its contents stored beside the text.
         var userRow = await store.AddUserMessageAsync(conversation, text, userTurn[0].Contents.All(c => c is TextContent) ? null : userTurn);
-        var stream = new UiMessageStreamWriter(http.Response);
+        var stream = ITurnOutput.For(http);
         var recorder = new TurnRecorder(stream, options.Value.MaxAnswerLength, options.Value.MaxToolArgumentsLength);
         var guard = new ToolCallGuard(writeBudget, options.Value, userId);
         using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -64,7 +64,7 @@ public sealed partial class ChatTurn(
         var outcome = TurnOutcome.Answered;
         try
         {
-            await stream.StartAsync(assistantId, new { conversationId = conversation.Id, userMessageId = userRow.Id }, cancellationToken);
+            await stream.StartAsync(assistantId, new TurnIds(conversation.Id, userRow.Id), cancellationToken);
             if (agent.IsConfigured)
             {
                 var available = await tools.ListToolsAsync(userId, cancellationToken);
@@ -85,15 +85,7 @@ public sealed partial class ChatTurn(
 
             var response = recorder.ToResponse(history);
             var stored = await store.FinishTurnAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage);
-            await stream.FinishAsync(new
-            {
-                conversationId = conversation.Id,
-                userMessageId = userRow.Id,
-                assistantMessageId = stored.Id,
-                toolCalls = recorder.ToolCalls,
-                inputTokens = stored.InputTokens,
-                outputTokens = stored.OutputTokens,
-            }, CancellationToken.None);
+            await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, stored.Id, recorder.ToolCalls, stored.InputTokens, stored.OutputTokens), CancellationToken.None);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -117,7 +109,7 @@ public sealed partial class ChatTurn(
             if (stream.Started)
             {
                 await stream.ErrorAsync(message, CancellationToken.None);
-                await stream.FinishAsync(new { conversationId = conversation.Id, userMessageId = userRow.Id, error = true }, CancellationToken.None);
+                await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, Error: true), CancellationToken.None);
             }
         }
         finally

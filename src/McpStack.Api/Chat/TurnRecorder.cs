@@ -10,7 +10,7 @@ namespace McpStack.Api.Chat;
 /// longer than <paramref name="maxArgumentsLength"/> are replaced, before anything runs or is stored, by a note the
 /// <see cref="ToolCallGuard"/> refuses.
 /// </summary>
-public sealed class TurnRecorder(UiMessageStreamWriter stream, int maxAnswerLength = int.MaxValue, int maxArgumentsLength = int.MaxValue)
+public sealed class TurnRecorder(ITurnOutput stream, int maxAnswerLength = int.MaxValue, int maxArgumentsLength = int.MaxValue)
 {
     /// <summary>The argument a tool call carries instead of arguments that were too long.</summary>
     public const string OversizeArguments = "_oversize_arguments";

@@ -9,7 +9,7 @@ namespace McpStack.Api.Chat;
 /// <c>tool-approval-request</c>, <c>error</c>, <c>finish</c>…) ending with <c>[DONE]</c>, so the web page can use
 /// <c>useChat</c> as it is. See docs: ai-sdk.dev, "Stream Protocols".
 /// </summary>
-public sealed class UiMessageStreamWriter(HttpResponse response)
+public sealed class UiMessageStreamWriter(HttpResponse response) : ITurnOutput
 {
     public const string HeaderName = "x-vercel-ai-ui-message-stream";
 
@@ -23,7 +23,7 @@ public sealed class UiMessageStreamWriter(HttpResponse response)
 
     public bool Started { get; private set; }
 
-    public async Task StartAsync(Guid messageId, object conversation, CancellationToken cancellationToken)
+    public async Task StartAsync(Guid messageId, TurnIds ids, CancellationToken cancellationToken)
     {
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -32,7 +32,7 @@ public sealed class UiMessageStreamWriter(HttpResponse response)
         Started = true;
         await WriteAsync(new { type = "start", messageId }, cancellationToken);
         // A custom data part: the ids the page needs to continue this conversation.
-        await WriteAsync(new { type = "data-conversation", data = conversation }, cancellationToken);
+        await WriteAsync(new { type = "data-conversation", data = ids }, cancellationToken);
     }
 
     public async Task TextDeltaAsync(string delta, CancellationToken cancellationToken)
@@ -45,10 +45,10 @@ public sealed class UiMessageStreamWriter(HttpResponse response)
         await WriteAsync(new { type = "text-delta", id = _openTextId, delta }, cancellationToken);
     }
 
-    public async Task ToolInputAsync(string toolCallId, string toolName, object? input, CancellationToken cancellationToken)
+    public async Task ToolInputAsync(string toolCallId, string toolName, IDictionary<string, object?>? input, CancellationToken cancellationToken)
     {
         await EndTextAsync(cancellationToken);
-        await WriteAsync(new { type = "tool-input-available", toolCallId, toolName, input = input ?? new { } }, cancellationToken);
+        await WriteAsync(new { type = "tool-input-available", toolCallId, toolName, input = (object?)input ?? new { } }, cancellationToken);
     }
 
     public Task ToolOutputAsync(string toolCallId, object? output, CancellationToken cancellationToken) =>
@@ -69,10 +69,10 @@ public sealed class UiMessageStreamWriter(HttpResponse response)
         await WriteAsync(new { type = "error", errorText }, cancellationToken);
     }
 
-    public async Task FinishAsync(object metadata, CancellationToken cancellationToken)
+    public async Task FinishAsync(TurnSummary summary, CancellationToken cancellationToken)
     {
         await EndTextAsync(cancellationToken);
-        await WriteAsync(new { type = "finish", messageMetadata = metadata }, cancellationToken);
+        await WriteAsync(new { type = "finish", messageMetadata = summary }, cancellationToken);
         await response.WriteAsync("data: [DONE]\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }

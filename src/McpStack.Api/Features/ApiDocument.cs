@@ -19,7 +19,19 @@ public static class ApiDocument
         ["Profile"] = "Who the token says you are.",
     };
 
-    public static IServiceCollection AddApiDocument(this IServiceCollection services) => services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+    public static IServiceCollection AddApiDocument(this IServiceCollection services) => services.AddOpenApi(o => o.AddOperationTransformer((operation, _, _) =>
+    {
+        // A response offered as JSON and as server-sent events (the chat) has one schema per status in the
+        // endpoint's metadata: the event stream is text, not the JSON document.
+        foreach (var (_, response) in operation.Responses ?? [])
+        {
+            if (response.Content?.TryGetValue("text/event-stream", out var stream) == true)
+            {
+                stream.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Server-sent events, `data: <JSON part>` each, ending with `data: [DONE]`." };
+            }
+        }
+        return Task.CompletedTask;
+    }).AddDocumentTransformer((document, _, _) =>
     {
         document.Info = new OpenApiInfo
         {

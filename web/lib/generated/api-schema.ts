@@ -32,7 +32,7 @@ export interface paths {
         put?: never;
         /**
          * One chat turn, streamed as the AI SDK UI message stream (server-sent events).
-         * @description Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }. The answer is the AI SDK's UI message stream as server-sent events (`x-vercel-ai-ui-message-stream: v1`): `start` (with the conversation id), text parts, `tool-input-available`, `tool-approval-request`, `tool-output-available` / `tool-output-error`, `error`, `finish` (ids and token counts), then `data: [DONE]`.
+         * @description Body: { conversationId?, message, approvals?: [{ approvalId, approved, reason? }] }. With `Accept: application/json` the answer is the whole turn as one ChatTurnResult document (the answer, each tool call with its outcome or approval id, the ids, the tokens, or the error). Otherwise it is the AI SDK's UI message stream as server-sent events (`x-vercel-ai-ui-message-stream: v1`): `start` (with the conversation id), text parts, `tool-input-available`, `tool-approval-request`, `tool-output-available` / `tool-output-error`, `error`, `finish` (ids and token counts), then `data: [DONE]`.
          */
         post: operations["Chat"];
         delete?: never;
@@ -177,6 +177,21 @@ export interface components {
             conversationId?: null | string;
             message?: null | string;
             approvals?: null | components["schemas"]["ToolApproval"][];
+        };
+        ChatTurnResult: {
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: uuid */
+            userMessageId: string;
+            /** Format: uuid */
+            assistantMessageId: null | string;
+            response: string;
+            toolCalls: components["schemas"]["ToolCallView"][];
+            /** Format: int32 */
+            inputTokens: null | number;
+            /** Format: int32 */
+            outputTokens: null | number;
+            error: null | string;
         };
         ConversationDetail: {
             /** Format: uuid */
@@ -366,6 +381,7 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                    "application/json": components["schemas"]["ChatTurnResult"];
                 };
             };
             /** @description Bad Request */
