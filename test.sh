@@ -31,6 +31,9 @@ npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error || die "n
 # npm install, not npm ci: the lockfile honours exact versions but was made where the registry serves only this
 # platform's optional native packages (Next's SWC, Tailwind's oxide), and npm ci refuses a lockfile without the others.
 npm install --prefix web --no-audit --no-fund --loglevel=error || die "npm install failed in web."
+# The mark ./run.sh reads (as it leaves it after its own install): without it, npm's rewrite of package-lock.json looks
+# newer than the packages, and the browser test of ./run.sh would reinstall and rebuild the web tier under the tests after it.
+touch web/node_modules
 npm ci --prefix deploy --no-audit --no-fund --loglevel=error || die "npm ci failed in deploy."
 
 say "Building (.NET with warnings as errors; web as its image runs it: standalone next build, which type-checks)"
