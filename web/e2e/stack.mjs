@@ -126,3 +126,21 @@ export async function startStack({ env = {} } = {}) {
   }
   return { webUrl, apiUrl, mcpUrl, logs: () => processes.flatMap((p) => p.log), stop };
 }
+
+/**
+ * A user signed up through Better Auth's endpoint (no browser): their password, session cookie and api token.
+ * The Origin header is what a browser would send; Better Auth refuses cookie-setting calls without it.
+ */
+export async function signUpByApi(stack, name) {
+  const password = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  const signUp = await fetch(`${stack.webUrl}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: stack.webUrl },
+    body: JSON.stringify({ email: `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.test`, password, name }),
+  });
+  if (signUp.status !== 200) throw new Error(`sign-up answered ${signUp.status}: ${await signUp.text()}`);
+  const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { token } = await (await fetch(`${stack.webUrl}/api/auth/token`, { headers: { cookie } })).json();
+  if (!token) throw new Error("no api token for the new session");
+  return { password, cookie, token };
+}

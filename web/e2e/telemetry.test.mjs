@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { freePort } from "./free-port.mjs";
-import { startStack } from "./stack.mjs";
+import { signUpByApi, startStack } from "./stack.mjs";
 
 /** An OTLP/HTTP endpoint that keeps the bodies it is sent, by path (/v1/traces, /v1/metrics, /v1/logs). */
 async function startReceiver() {
@@ -64,17 +64,8 @@ describe("telemetry", { timeout: 120_000 }, () => {
   });
 
   test("a user's sign-up, token and api call leave no password, cookie or token in anything exported", async () => {
-    const password = `pw-${randomBytes(8).toString("hex")}`;
-    const signUp = await fetch(`${stack.webUrl}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: stack.webUrl },
-      body: JSON.stringify({ email: `otel-${randomBytes(4).toString("hex")}@example.test`, password, name: "Otto" }),
-    });
-    assert.equal(signUp.status, 200, await signUp.clone().text());
-    const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const { password, cookie, token } = await signUpByApi(stack, "otto");
     assert.ok(cookie.includes("="), "a session cookie");
-    const { token } = await (await fetch(`${stack.webUrl}/api/auth/token`, { headers: { cookie } })).json();
-    assert.ok(token, "a token for the api");
     const tasks = await fetch(`${stack.apiUrl}/api/tasks`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(tasks.status, 200);
 

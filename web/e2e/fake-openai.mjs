@@ -1,0 +1,36 @@
+// A local OpenAI-compatible endpoint (POST /v1/chat/completions, streamed) with scripted answers, for tests that need
+// the api to have a model: no network, no weights. The script sees the request's messages and answers with text, tool
+// calls, or an HTTP status.
+import { createServer } from "node:http";
+import { freePort } from "./free-port.mjs";
+
+const chunk = (delta, finishReason = null) =>
+  `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: "fake-model", choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+
+/** `script(messages)` returns { text } or { toolCalls: [{ name, arguments }] } or { status }. */
+export async function startFakeOpenAi() {
+  const fake = { script: () => ({ text: "Hello." }) };
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (c) => (body += c));
+    request.on("end", () => {
+      const answer = fake.script(JSON.parse(body).messages);
+      if (answer.status) return response.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "scripted failure", type: "server_error" } }));
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      if (answer.toolCalls) {
+        answer.toolCalls.forEach((call, index) =>
+          response.write(chunk({ role: "assistant", tool_calls: [{ index, id: `call_${index + 1}`, type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } }] })));
+        response.write(chunk({}, "tool_calls"));
+      } else {
+        response.write(chunk({ role: "assistant", content: answer.text }));
+        response.write(chunk({}, "stop"));
+      }
+      response.end("data: [DONE]\n\n");
+    });
+  });
+  const port = await freePort();
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  fake.baseUrl = `http://127.0.0.1:${port}/v1`;
+  fake.close = () => new Promise((resolve) => server.close(resolve));
+  return fake;
+}
