@@ -255,6 +255,9 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         var approvalId = ask.OfType("tool-approval-request").Single().GetProperty("approvalId").GetString();
         var denied = await client.ChatAsync("", ask.ConversationId, new[] { new { approvalId, approved = false } });
         Assert.True(denied.Done);
+        // The page hears that it did not run (the AI SDK's output-denied), not a result.
+        Assert.Single(denied.OfType("tool-output-denied"));
+        Assert.Empty(denied.OfType("tool-output-available"));
         Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
 
         using var unknown = await client.PostAsJsonAsync("/api/chat", new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId = "nope", approved = true } } });
@@ -336,7 +339,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
     }
 
     [Fact]
-    public async Task A_client_that_disconnects_leaves_an_explicit_interrupted_message()
+    public async Task A_client_that_stops_the_answer_leaves_it_stored_as_stopped_and_the_next_message_is_answered_at_once()
     {
         stack.Model.Reset(_ => [new TextContent("never read")]);
         stack.Model.Delay = TimeSpan.FromSeconds(3);
@@ -352,9 +355,14 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
             var id = list!.SingleOrDefault()?.Id;
             if (id is null) return "";
             var detail = await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{id}");
-            return string.Join(",", detail!.Messages.Select(m => m.Role));
-        }, "user,error", TimeSpan.FromSeconds(10));
-        Assert.Equal("user,error", conversations);
+            return string.Join(",", detail!.Messages.Select(m => m.Role == "assistant" ? $"assistant:{m.Content}" : m.Role));
+        }, $"user,assistant:{ChatTurn.StoppedNote}", TimeSpan.FromSeconds(10));
+        Assert.Equal($"user,assistant:{ChatTurn.StoppedNote}", conversations);
         stack.Model.Delay = TimeSpan.Zero;
+
+        // Not an error, and the conversation's lease is free: the next message is answered, not refused with 409.
+        stack.Model.Reset(_ => [new TextContent("Here now.")]);
+        var id = (await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations"))!.Single().Id;
+        Assert.Equal("Here now.", (await client.ChatAsync("again", id)).Text.Trim());
     }
 }

@@ -1,39 +1,71 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-import { APIError, type ConversationSummary, type MessageView, type ToolCallView } from "@/lib/api";
-import { applyPart, emptyAssistantMessage, readUiMessageStream, type AssistantMessage } from "@/lib/ui-stream";
+import { useChat } from "@ai-sdk/react";
+import { getToolName, isToolUIPart, lastAssistantMessageIsCompleteWithApprovalResponses, type DynamicToolUIPart, type ToolUIPart } from "ai";
+
+/** A tool call as useChat holds it: named by the stream (tool-<name>) or dynamic. */
+type ToolPart = ToolUIPart | DynamicToolUIPart;
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { toast, Toaster } from "sonner";
+import { APIError, type ConversationSummary } from "@/lib/api";
+import { createChatTransport, toUIMessages, type ChatMessage } from "@/lib/chat";
 import { useApi } from "./ApiProvider";
+import { Markdown } from "./Markdown";
 import { buttonClass, ErrorMessage, inputClass, quietButtonClass } from "./ui";
 
-type Shown = { key: string; role: "user"; text: string } | { key: string; role: "assistant"; message: AssistantMessage } | { key: string; role: "error"; text: string };
+const suggestions = ["What is on my list?", "Add “Call the dentist” for tomorrow", "Which tasks are overdue?"];
+const slashSuggestions = ["/list", "/add Buy milk", "/help"];
 
-function fromStored(message: MessageView): Shown {
-  if (message.role === "assistant") {
-    return { key: message.id, role: "assistant", message: { id: message.id, text: message.content, toolCalls: message.toolCalls, done: true } };
+/** What went wrong, and what to do about it, for a person. */
+function describe(error: unknown, fallback: string): string {
+  if (error instanceof APIError) {
+    if (error.status === 409) return `${error.message} Wait for the answer that is being written, then send again.`;
+    if (error.status === 401) return "Your session has ended. Sign in again.";
+    return error.message;
   }
-  return { key: message.id, role: message.role === "user" ? "user" : "error", text: message.content };
+  return fallback;
 }
 
-/** The chat: conversations, a streaming answer, tool-call cards, and approve/deny for destructive tools. */
+/**
+ * The chat, on the AI SDK's useChat: conversations, the answer in markdown as it streams, tool cards, approvals the
+ * user can judge, stop and retry. What is McpStack's own (the request shape, the stored conversations) is in lib/chat.ts.
+ */
 export function ChatView() {
   const api = useApi();
   const [conversations, setConversations] = useState<ConversationSummary[]>([]);
-  const [conversationId, setConversationId] = useState<string | null>(null);
-  const [shown, setShown] = useState<Shown[]>([]);
-  const [input, setInput] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const [modelConfigured, setModelConfigured] = useState<boolean | null>(null);
+  const [input, setInput] = useState("");
+  const conversationId = useRef<string | null>(null);
+  const [currentId, setCurrentId] = useState<string | null>(null);
   const endRef = useRef<HTMLDivElement>(null);
 
   const loadConversations = useCallback(async () => {
     try {
       setConversations(await api.listConversations());
     } catch (e) {
-      setError(e instanceof APIError ? e.message : "Could not load the conversations.");
+      toast.error(describe(e, "Could not load the conversations. Reload the page to try again."));
     }
   }, [api]);
+
+  const transport = useMemo(
+    () => createChatTransport({ baseUrl: api.baseUrl, getToken: api.getToken, conversationId: () => conversationId.current }),
+    [api],
+  );
+  const { messages, setMessages, sendMessage, status, stop, regenerate, addToolApprovalResponse, error, clearError } = useChat<ChatMessage>({
+    transport,
+    // An answered approval goes back at once: the api runs (or skips) the call and the model goes on.
+    sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+    onData: (part) => {
+      if (part.type === "data-conversation") {
+        const id = (part.data as { conversationId: string }).conversationId;
+        conversationId.current = id;
+        setCurrentId(id);
+      }
+    },
+    onFinish: () => void loadConversations(),
+    onError: (e) => toast.error(describe(e, "The answer was interrupted. Try again in a moment.")),
+  });
+  const busy = status === "submitted" || status === "streaming";
 
   useEffect(() => {
     void loadConversations();
@@ -43,202 +75,251 @@ export function ChatView() {
   useEffect(() => {
     // A block body: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
     void endRef.current?.scrollIntoView?.({ block: "end" });
-  }, [shown]);
+  }, [messages]);
+
+  function show(id: string | null, shown: ChatMessage[]) {
+    conversationId.current = id;
+    setCurrentId(id);
+    clearError();
+    setMessages(shown);
+  }
 
   async function open(id: string) {
-    setError(undefined);
     try {
-      const detail = await api.getConversation(id);
-      setConversationId(id);
-      setShown(detail.messages.map(fromStored));
+      show(id, toUIMessages((await api.getConversation(id)).messages));
     } catch (e) {
-      setError(e instanceof APIError ? e.message : "Could not open the conversation.");
+      toast.error(describe(e, "Could not open the conversation."));
     }
-  }
-
-  async function send(request: { message?: string; approvals?: { approvalId: string; approved: boolean }[] }) {
-    setBusy(true);
-    setError(undefined);
-    const key = `pending-${Date.now()}`;
-    setShown((s) => [
-      ...s,
-      ...(request.message ? [{ key: `${key}-user`, role: "user" as const, text: request.message }] : []),
-      { key, role: "assistant" as const, message: emptyAssistantMessage() },
-    ]);
-    try {
-      const body = await api.chat({ conversationId, ...request });
-      for await (const part of readUiMessageStream(body)) {
-        if (part.type === "data-conversation") setConversationId((part.data as { conversationId: string }).conversationId);
-        setShown((s) => s.map((m) => (m.key === key && m.role === "assistant" ? { ...m, message: applyPart(m.message, part) } : m)));
-      }
-      void loadConversations();
-    } catch (e) {
-      setError(e instanceof APIError ? e.message : "The answer was interrupted.");
-      setShown((s) => s.filter((m) => m.key !== key || (m.role === "assistant" && (m.message.text || m.message.toolCalls.length))));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function submit(event: React.FormEvent) {
-    event.preventDefault();
-    const message = input.trim();
-    if (!message || busy) return;
-    setInput("");
-    await send({ message });
   }
 
   async function remove(id: string) {
     try {
       await api.deleteConversation(id);
-      if (id === conversationId) {
-        setConversationId(null);
-        setShown([]);
-      }
+      if (id === conversationId.current) show(null, []);
       await loadConversations();
     } catch (e) {
-      setError(e instanceof APIError ? e.message : "Could not delete the conversation.");
+      toast.error(describe(e, "Could not delete the conversation."));
     }
   }
 
-  return (
-    <div className="grid gap-4 md:grid-cols-[14rem_1fr]">
-      <aside aria-label="Conversations" className="space-y-2">
-        <button
-          type="button"
-          className={`${buttonClass} w-full`}
-          onClick={() => {
-            setConversationId(null);
-            setShown([]);
-          }}
-        >
-          New chat
-        </button>
-        <ul className="space-y-1" data-testid="conversation-list">
-          {conversations.map((c) => (
-            <li key={c.id} className="group flex items-center gap-1">
-              <button
-                type="button"
-                onClick={() => open(c.id)}
-                aria-current={c.id === conversationId ? "true" : undefined}
-                className={`flex-1 truncate rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-200 dark:hover:bg-slate-800 ${c.id === conversationId ? "bg-slate-200 font-medium dark:bg-slate-800" : ""}`}
-              >
-                {c.title}
-              </button>
-              <button type="button" onClick={() => remove(c.id)} aria-label={`Delete conversation “${c.title}”`} className="rounded px-1.5 text-slate-400 hover:text-red-600">
-                ×
-              </button>
-            </li>
-          ))}
-          {conversations.length === 0 && <li className="px-2 text-sm text-slate-500">No conversations yet.</li>}
-        </ul>
-      </aside>
+  function send(text: string) {
+    const message = text.trim();
+    if (!message || busy) return;
+    setInput("");
+    void sendMessage({ text: message });
+  }
 
-      <section aria-label="Chat" className="flex min-h-[60vh] flex-col rounded-md border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="flex-1 space-y-4 overflow-y-auto p-4" aria-live="polite" data-testid="messages">
-          {shown.length === 0 && (
-            <div className="text-sm text-slate-500">
-              <p>Ask the assistant to manage your tasks.</p>
-              {modelConfigured === false && (
-                <p className="mt-2" data-testid="slash-hint">
-                  No language model is configured, so the chat takes commands: <code>/add &lt;title&gt;</code>, <code>/list</code>, <code>/done &lt;n&gt;</code>,{" "}
-                  <code>/delete &lt;n&gt;</code>, <code>/help</code>.
-                </p>
-              )}
-            </div>
-          )}
-          {shown.map((m) =>
-            m.role === "user" ? (
-              <div key={m.key} className="ml-auto max-w-[80%] whitespace-pre-wrap rounded-lg bg-indigo-600 px-3 py-2 text-sm text-white" data-testid="user-message">
-                {m.text}
-              </div>
-            ) : m.role === "error" ? (
-              <div key={m.key}>
-                <ErrorMessage>{m.text}</ErrorMessage>
-              </div>
-            ) : (
-              <AssistantBubble key={m.key} message={m.message} busy={busy} onApprove={(approvalId, approved) => send({ approvals: [{ approvalId, approved }] })} />
-            ),
-          )}
-          <div ref={endRef} />
-        </div>
-        <ErrorMessage>{error}</ErrorMessage>
-        <form onSubmit={submit} className="flex gap-2 border-t border-slate-200 p-3 dark:border-slate-800">
-          <label htmlFor="chat-input" className="sr-only">
-            Message
-          </label>
-          <input
-            id="chat-input"
-            value={input}
-            onChange={(e) => setInput(e.target.value)}
-            maxLength={4000}
-            placeholder={modelConfigured === false ? "Try /add Buy milk" : "Ask about your tasks…"}
-            className={inputClass}
-            autoComplete="off"
-          />
-          <button type="submit" disabled={busy || !input.trim()} className={buttonClass}>
-            {busy ? "…" : "Send"}
+  const last = messages.at(-1);
+  // A turn that failed (stored as an error, or refused before it ran) can be sent again.
+  const canRetry = !busy && last !== undefined && (status === "error" || last.metadata?.error === true);
+
+  return (
+    <>
+      <Toaster position="top-center" richColors closeButton />
+      <div className="grid gap-4 md:grid-cols-[14rem_1fr]">
+        <aside aria-label="Conversations" className="space-y-2">
+          <button type="button" className={`${buttonClass} w-full`} onClick={() => show(null, [])}>
+            New chat
           </button>
-        </form>
-      </section>
-    </div>
+          <ul className="space-y-1" data-testid="conversation-list">
+            {conversations.map((c) => (
+              <li key={c.id} className="group flex items-center gap-1">
+                <button
+                  type="button"
+                  onClick={() => open(c.id)}
+                  aria-current={c.id === currentId ? "true" : undefined}
+                  className={`flex-1 truncate rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-200 dark:hover:bg-slate-800 ${c.id === currentId ? "bg-slate-200 font-medium dark:bg-slate-800" : ""}`}
+                >
+                  {c.title}
+                </button>
+                <button type="button" onClick={() => remove(c.id)} aria-label={`Delete conversation “${c.title}”`} className="rounded px-1.5 text-slate-400 hover:text-red-600">
+                  ×
+                </button>
+              </li>
+            ))}
+            {conversations.length === 0 && <li className="px-2 text-sm text-slate-500">No conversations yet.</li>}
+          </ul>
+        </aside>
+
+        <section aria-label="Chat" className="flex min-h-[60vh] min-w-0 flex-col rounded-md border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          <div className="flex-1 space-y-4 overflow-y-auto p-4" aria-live="polite" data-testid="messages">
+            {messages.length === 0 && (
+              <div className="space-y-3 text-sm text-slate-500">
+                <p>Ask the assistant to manage your tasks.</p>
+                {modelConfigured === false && (
+                  <p data-testid="slash-hint">
+                    No language model is configured, so the chat takes commands: <code>/add &lt;title&gt;</code>, <code>/list</code>, <code>/done &lt;n&gt;</code>,{" "}
+                    <code>/delete &lt;n&gt;</code>, <code>/help</code>.
+                  </p>
+                )}
+                {modelConfigured !== null && (
+                  <div className="flex flex-wrap gap-2" data-testid="suggestions">
+                    {(modelConfigured ? suggestions : slashSuggestions).map((s) => (
+                      <button key={s} type="button" className={quietButtonClass} onClick={() => send(s)}>
+                        {s}
+                      </button>
+                    ))}
+                  </div>
+                )}
+              </div>
+            )}
+            {messages.map((m) =>
+              m.role === "user" ? (
+                <div key={m.id} className="ml-auto max-w-[80%] whitespace-pre-wrap break-words rounded-lg bg-indigo-600 px-3 py-2 text-sm text-white" data-testid="user-message">
+                  {textOf(m)}
+                </div>
+              ) : m.metadata?.error ? (
+                <div key={m.id}>
+                  <ErrorMessage>{textOf(m)}</ErrorMessage>
+                </div>
+              ) : (
+                <AssistantMessage key={m.id} message={m} busy={busy} onApprove={(id, approved) => addToolApprovalResponse({ id, approved })} />
+              ),
+            )}
+            {status === "submitted" && (
+              <div className="text-sm text-slate-500" role="status">
+                Thinking…
+              </div>
+            )}
+            {error && <ErrorMessage>{describe(error, "The answer was interrupted.")}</ErrorMessage>}
+            {canRetry && (
+              <button type="button" className={quietButtonClass} onClick={() => (status === "error" ? void regenerate() : send(lastUserText(messages)))}>
+                Retry
+              </button>
+            )}
+            <div ref={endRef} />
+          </div>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              send(input);
+            }}
+            className="flex items-end gap-2 border-t border-slate-200 p-3 dark:border-slate-800"
+          >
+            <label htmlFor="chat-input" className="sr-only">
+              Message
+            </label>
+            <textarea
+              id="chat-input"
+              value={input}
+              rows={1}
+              onChange={(e) => setInput(e.target.value)}
+              onKeyDown={(e) => {
+                // Enter sends, Shift+Enter is a new line, Escape stops the answer being written.
+                if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+                  e.preventDefault();
+                  send(input);
+                } else if (e.key === "Escape" && busy) {
+                  e.preventDefault();
+                  void stop();
+                }
+              }}
+              maxLength={4000}
+              placeholder={modelConfigured === false ? "Try /add Buy milk" : "Ask about your tasks…"}
+              className={`${inputClass} max-h-40 resize-y`}
+              autoComplete="off"
+            />
+            {busy ? (
+              <button type="button" onClick={() => void stop()} className={quietButtonClass}>
+                Stop
+              </button>
+            ) : (
+              <button type="submit" disabled={!input.trim()} className={buttonClass}>
+                Send
+              </button>
+            )}
+          </form>
+        </section>
+      </div>
+    </>
   );
 }
 
-function AssistantBubble({ message, busy, onApprove }: { message: AssistantMessage; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {
+const textOf = (m: ChatMessage) => m.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+
+const lastUserText = (messages: ChatMessage[]) => textOf(messages.findLast((m) => m.role === "user") ?? { id: "", role: "user", parts: [] });
+
+function AssistantMessage({ message, busy, onApprove }: { message: ChatMessage; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {
   return (
     <div className="max-w-[90%] space-y-2" data-testid="assistant-message">
-      {message.toolCalls.map((call) => (
-        <ToolCard key={call.toolCallId} call={call} busy={busy} onApprove={onApprove} />
-      ))}
-      {message.text && <div className="whitespace-pre-wrap rounded-lg bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">{message.text}</div>}
-      {!message.done && !message.text && message.toolCalls.length === 0 && (
-        <div className="text-sm text-slate-500" role="status">
-          Thinking…
-        </div>
+      {message.parts.map((part, i) =>
+        isToolUIPart(part) ? (
+          <ToolCard key={part.toolCallId} part={part} busy={busy} onApprove={onApprove} />
+        ) : part.type === "text" && part.text ? (
+          <div key={i} className="rounded-lg bg-slate-100 px-3 py-2 dark:bg-slate-800" data-testid="assistant-text">
+            <Markdown text={part.text} />
+          </div>
+        ) : null,
       )}
-      <ErrorMessage>{message.error}</ErrorMessage>
     </div>
   );
 }
 
-const stateLabel: Record<ToolCallView["state"], string> = {
-  "input-available": "running",
-  "approval-requested": "needs your approval",
-  "output-available": "done",
-  "output-error": "failed",
-};
+/** The tool call's state in a few words; an answered approval says what came of it. */
+function stateLabel(part: ToolPart): string {
+  switch (part.state) {
+    case "approval-requested":
+      return "needs your approval";
+    case "approval-responded":
+      return part.approval.approved ? "approved, running…" : "denied";
+    case "output-available":
+      return part.approval?.approved ? "approved and done" : "done";
+    case "output-error":
+      return "failed";
+    case "output-denied":
+      return "denied";
+    default:
+      return "running";
+  }
+}
 
-function ToolCard({ call, busy, onApprove }: { call: ToolCallView; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {
+function ToolCard({ part, busy, onApprove }: { part: ToolPart; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {
+  const name = getToolName(part);
+  const waiting = part.state === "approval-requested";
+  const failed = part.state === "output-error";
   return (
-    <details className="rounded-md border border-slate-200 text-xs dark:border-slate-700" open={call.state === "approval-requested"} data-testid="tool-card">
-      <summary className="flex cursor-pointer items-center gap-2 px-3 py-1.5">
-        <span className="font-mono font-semibold">{call.toolName}</span>
-        <span className={call.state === "output-error" ? "text-red-600" : call.state === "approval-requested" ? "text-amber-600" : "text-slate-500"}>{stateLabel[call.state]}</span>
+    <details className="rounded-md border border-slate-200 text-xs dark:border-slate-700" open={waiting} data-testid="tool-card" data-state={part.state}>
+      <summary className="cursor-pointer select-none px-3 py-1.5">
+        <span className="font-mono">{name}</span> ·{" "}
+        <span className={failed ? "text-red-600" : waiting ? "text-amber-600" : "text-slate-500"}>{stateLabel(part)}</span>
       </summary>
       <div className="space-y-2 border-t border-slate-200 px-3 py-2 dark:border-slate-700">
-        <div>
-          <p className="font-medium">Arguments</p>
-          <pre className="overflow-x-auto whitespace-pre-wrap break-all">{JSON.stringify(call.input ?? {}, null, 2)}</pre>
-        </div>
-        {call.state === "output-available" && (
-          <div>
-            <p className="font-medium">Result</p>
-            <pre className="max-h-48 overflow-auto whitespace-pre-wrap break-all">{typeof call.output === "string" ? call.output : JSON.stringify(call.output, null, 2)}</pre>
-          </div>
+        {waiting && <ApprovalQuestion name={name} input={part.input} />}
+        <pre className="overflow-x-auto whitespace-pre-wrap break-all text-slate-600 dark:text-slate-400">{JSON.stringify(part.input ?? {}, null, 2)}</pre>
+        {part.state === "output-available" && (
+          <pre className="overflow-x-auto whitespace-pre-wrap break-all" data-testid="tool-output">
+            {JSON.stringify(part.output, null, 2)}
+          </pre>
         )}
-        {call.state === "output-error" && <p className="text-red-600">{call.errorText}</p>}
-        {call.state === "approval-requested" && call.approvalId && (
+        {failed && <p className="text-red-600">{part.errorText}</p>}
+        {waiting && (
           <div className="flex gap-2">
-            <button type="button" disabled={busy} className={buttonClass} onClick={() => onApprove(call.approvalId!, true)}>
+            <button type="button" className={buttonClass} disabled={busy} onClick={() => onApprove(part.approval.id, true)}>
               Approve
             </button>
-            <button type="button" disabled={busy} className={quietButtonClass} onClick={() => onApprove(call.approvalId!, false)}>
+            <button type="button" className={quietButtonClass} disabled={busy} onClick={() => onApprove(part.approval.id, false)}>
               Deny
             </button>
           </div>
         )}
       </div>
     </details>
+  );
+}
+
+/** What approving will do, in the user's words: the task's title, not its id. */
+function ApprovalQuestion({ name, input }: { name: string; input: unknown }) {
+  const api = useApi();
+  const id = typeof input === "object" && input !== null && "id" in input ? String((input as { id: unknown }).id) : undefined;
+  const [title, setTitle] = useState<string>();
+  useEffect(() => {
+    if (name !== "delete_task" || !id) return;
+    api.getTask(id).then((t) => setTitle(t.title), () => setTitle(undefined));
+  }, [api, id, name]);
+  const question = name === "delete_task" ? (title ? `Delete “${title}”?` : "Delete this task?") : `Run ${name}?`;
+  return (
+    <p className="text-sm font-medium" data-testid="approval-question">
+      {question}
+    </p>
   );
 }

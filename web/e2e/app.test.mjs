@@ -69,8 +69,11 @@ describe("McpStack in a browser", { timeout: 180_000 }, () => {
       await page.getByTestId("task-row").filter({ hasText: "Call mum tonight" }).waitFor();
     });
     await step(page, "tasks-delete", async () => {
+      // The row goes at once (optimistic); the reload waits for the api's answer, which a reload would otherwise cancel.
+      const deleted = page.waitForResponse((r) => r.request().method() === "DELETE" && r.url().includes("/api/tasks/"));
       await page.getByRole("button", { name: "Delete “Buy milk”" }).click();
       await page.getByTestId("task-row").filter({ hasText: "Buy milk" }).waitFor({ state: "detached" });
+      assert.equal((await deleted).status(), 204);
       await page.reload();
       await page.getByTestId("task-row").filter({ hasText: "Call mum tonight" }).waitFor();
       await waitForCount(page.getByTestId("task-row"), 1);
@@ -89,7 +92,10 @@ describe("McpStack in a browser", { timeout: 180_000 }, () => {
       await page.getByTestId("tool-card").filter({ hasText: "add_task" }).waitFor();
       await page.getByLabel("Message").fill("/list");
       await page.getByRole("button", { name: "Send" }).click();
-      await page.getByText("1. [ ] Call mum tonight\n2. [ ] Water the plants").waitFor();
+      // The answer is markdown: /list's numbered list of open tasks ("1. [ ] …") renders as a list with checkboxes.
+      const items = page.getByTestId("assistant-text").last().getByRole("listitem");
+      await items.filter({ hasText: "Water the plants" }).waitFor();
+      assert.deepEqual((await items.allInnerTexts()).map((t) => t.trim()), ["Call mum tonight", "Water the plants"]);
       await page.getByTestId("conversation-list").getByText("/add Water the plants").waitFor();
     });
     console.log(`Screenshot: ${await snapshot(page, "chat")}`);

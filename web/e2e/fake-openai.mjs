@@ -7,13 +7,17 @@ import { freePort } from "./free-port.mjs";
 const chunk = (delta, finishReason = null) =>
   `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: "fake-model", choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
 
-/** `script(messages)` returns { text } or { toolCalls: [{ name, arguments }] } or { status }. */
+/**
+ * `script(messages)` returns { text } (streamed in `chunks` pieces, `delayMs` apart, when given), or
+ * { toolCalls: [{ name, arguments }] }, or { status }.
+ */
 export async function startFakeOpenAi() {
-  const fake = { script: () => ({ text: "Hello." }) };
+  const fake = { script: () => ({ text: "Hello." }), requests: [] };
   const server = createServer((request, response) => {
     let body = "";
     request.on("data", (c) => (body += c));
-    request.on("end", () => {
+    request.on("end", async () => {
+      fake.requests.push(JSON.parse(body));
       const answer = fake.script(JSON.parse(body).messages);
       if (answer.status) return response.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "scripted failure", type: "server_error" } }));
       response.writeHead(200, { "content-type": "text/event-stream" });
@@ -22,7 +26,11 @@ export async function startFakeOpenAi() {
           response.write(chunk({ role: "assistant", tool_calls: [{ index, id: `call_${index + 1}`, type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } }] })));
         response.write(chunk({}, "tool_calls"));
       } else {
-        response.write(chunk({ role: "assistant", content: answer.text }));
+        for (const piece of answer.chunks ?? [answer.text]) {
+          if (response.destroyed) return;
+          response.write(chunk({ role: "assistant", content: piece }));
+          if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
+        }
         response.write(chunk({}, "stop"));
       }
       response.end("data: [DONE]\n\n");

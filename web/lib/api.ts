@@ -99,12 +99,9 @@ export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request
       await call(client.DELETE("/api/conversations/{id}", id(conversationId)));
     },
     chatModel: () => call(client.GET("/api/chat/model")),
-    /** Starts a chat turn; the body is the UI message stream (see ui-stream.ts). */
-    chat: async (request: ChatRequest, signal?: AbortSignal) => {
-      const body = await call(client.POST("/api/chat", { body: request, parseAs: "stream", signal }));
-      if (!body) throw new APIError(200, { title: "The chat answered without a body." });
-      return body as ReadableStream<Uint8Array>;
-    },
+    /** For the chat's transport (lib/chat.ts), which streams POST /api/chat itself. */
+    baseUrl: base,
+    getToken,
   };
 }
 

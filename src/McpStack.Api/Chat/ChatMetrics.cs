@@ -31,7 +31,8 @@ public sealed class ChatMetrics
 public static class TurnOutcome
 {
     public const string Answered = "answered";
-    public const string Interrupted = "interrupted";
+    /// <summary>The client went away mid-answer: the user pressed Stop, or the connection dropped.</summary>
+    public const string Stopped = "stopped";
     public const string TimedOut = "timed_out";
     public const string Failed = "failed";
 }

@@ -54,7 +54,11 @@ public sealed partial class ChatTurn(
         // Only a turn that answers approval requests needs its contents stored beside the text.
         var userRow = await store.AddUserMessageAsync(conversation, text, userTurn[0].Contents.All(c => c is TextContent) ? null : userTurn);
         var stream = ITurnOutput.For(http);
-        var recorder = new TurnRecorder(stream, options.Value.MaxAnswerLength, options.Value.MaxToolArgumentsLength);
+        var recorder = new TurnRecorder(stream, options.Value.MaxAnswerLength, options.Value.MaxToolArgumentsLength)
+        {
+            Denied = userTurn[0].Contents.OfType<ToolApprovalResponseContent>().Where(r => !r.Approved)
+                .Select(r => r.ToolCall).OfType<FunctionCallContent>().Select(c => c.CallId).ToHashSet(),
+        };
         var guard = new ToolCallGuard(writeBudget, options.Value, userId);
         using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         turnTimeout.CancelAfter(options.Value.TurnTimeout);
@@ -89,9 +93,13 @@ public sealed partial class ChatTurn(
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
-            outcome = TurnOutcome.Interrupted;
-            LogInterrupted(logger, conversation.Id);
-            await store.FinishTurnAsync(conversation, MessageRoles.Error, "The answer was interrupted: the client disconnected.");
+            // The user pressed Stop (or the connection dropped): the answer so far is kept as the answer, said to be
+            // stopped, not as an error. Only its text: a tool call cut off before its result would make later turns
+            // send the model a call without an answer.
+            outcome = TurnOutcome.Stopped;
+            LogStopped(logger, conversation.Id);
+            var partial = recorder.ToResponse(history).Text.TrimEnd();
+            await store.FinishTurnAsync(conversation, MessageRoles.Assistant, partial.Length > 0 ? $"{partial}\n\n{StoppedNote}" : StoppedNote);
         }
         // The model's answer is untrusted input and a provider's client throws whatever it likes on a malformed one
         // (found: ArgumentNullException for a tool call without an id). Any failure ends the turn with an explicit,
@@ -164,8 +172,11 @@ public sealed partial class ChatTurn(
         return [new ChatMessage(ChatRole.User, turn)];
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn in conversation {ConversationId} interrupted by the client")]
-    private static partial void LogInterrupted(ILogger logger, Guid conversationId);
+    /// <summary>How a stopped answer ends, in the stored text (markdown).</summary>
+    public const string StoppedNote = "_Stopped._";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn in conversation {ConversationId} stopped by the client")]
+    private static partial void LogStopped(ILogger logger, Guid conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat turn in conversation {ConversationId} failed")]
     private static partial void LogTurnFailed(ILogger logger, Exception exception, Guid conversationId);

@@ -22,6 +22,9 @@ public interface ITurnOutput
 
     Task ToolApprovalRequestAsync(string approvalId, string toolCallId, CancellationToken cancellationToken);
 
+    /// <summary>The user denied the call: it did not run.</summary>
+    Task ToolDeniedAsync(string toolCallId, CancellationToken cancellationToken);
+
     Task ErrorAsync(string errorText, CancellationToken cancellationToken);
 
     Task FinishAsync(TurnSummary summary, CancellationToken cancellationToken);
@@ -85,6 +88,9 @@ public sealed class TurnJsonWriter(HttpResponse response) : ITurnOutput
 
     public Task ToolApprovalRequestAsync(string approvalId, string toolCallId, CancellationToken cancellationToken) =>
         Update(toolCallId, c => c with { State = ToolCallState.ApprovalRequested, ApprovalId = approvalId });
+
+    public Task ToolDeniedAsync(string toolCallId, CancellationToken cancellationToken) =>
+        Update(toolCallId, c => c with { State = ToolCallState.OutputDenied });
 
     public Task ErrorAsync(string errorText, CancellationToken cancellationToken)
     {

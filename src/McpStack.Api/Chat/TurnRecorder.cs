@@ -12,6 +12,9 @@ namespace McpStack.Api.Chat;
 /// </summary>
 public sealed class TurnRecorder(ITurnOutput stream, int maxAnswerLength = int.MaxValue, int maxArgumentsLength = int.MaxValue)
 {
+    /// <summary>The calls the user denied in this turn: their result is the refusal, streamed as denied.</summary>
+    public IReadOnlySet<string> Denied { get; init; } = new HashSet<string>();
+
     /// <summary>The argument a tool call carries instead of arguments that were too long.</summary>
     public const string OversizeArguments = "_oversize_arguments";
 
@@ -45,6 +48,9 @@ public sealed class TurnRecorder(ITurnOutput stream, int maxAnswerLength = int.M
                     ToolCalls++;
                     BoundArguments(call);
                     await stream.ToolInputAsync(call.CallId, call.Name, call.Arguments, cancellationToken);
+                    break;
+                case FunctionResultContent result when Denied.Contains(result.CallId):
+                    await stream.ToolDeniedAsync(result.CallId, cancellationToken);
                     break;
                 case FunctionResultContent result:
                     var (output, error) = ToolOutcome.Of(result);

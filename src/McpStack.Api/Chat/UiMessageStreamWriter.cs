@@ -63,6 +63,9 @@ public sealed class UiMessageStreamWriter(HttpResponse response) : ITurnOutput
         await WriteAsync(new { type = "tool-approval-request", approvalId, toolCallId }, cancellationToken);
     }
 
+    public Task ToolDeniedAsync(string toolCallId, CancellationToken cancellationToken) =>
+        WriteAsync(new { type = "tool-output-denied", toolCallId }, cancellationToken);
+
     public async Task ErrorAsync(string errorText, CancellationToken cancellationToken)
     {
         await EndTextAsync(cancellationToken);

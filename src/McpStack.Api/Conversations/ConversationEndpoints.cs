@@ -96,4 +96,7 @@ public enum ToolCallState
     OutputAvailable,
     [System.Text.Json.Serialization.JsonStringEnumMemberName("output-error")]
     OutputError,
+    /// <summary>The user denied it, so it did not run (in a turn's answer; stored, such a call reads as its refusal).</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("output-denied")]
+    OutputDenied,
 }

@@ -297,7 +297,7 @@ export interface components {
             text: string;
         };
         /** @enum {unknown} */
-        ToolCallState: "input-available" | "approval-requested" | "output-available" | "output-error";
+        ToolCallState: "input-available" | "approval-requested" | "output-available" | "output-error" | "output-denied";
         ToolCallView: {
             toolCallId: string;
             toolName: string;
