@@ -35,6 +35,8 @@ export function ChatView() {
   const [conversations, setConversations] = useState<ConversationSummary[]>([]);
   const [modelConfigured, setModelConfigured] = useState<boolean | null>(null);
   const [input, setInput] = useState("");
+  // The transport reads the id when it sends (a ref: also for the sends useChat makes itself, after an approval); the
+  // conversation list renders from the state. show() and onData set both.
   const conversationId = useRef<string | null>(null);
   const [currentId, setCurrentId] = useState<string | null>(null);
   const endRef = useRef<HTMLDivElement>(null);
@@ -237,7 +239,10 @@ export function ChatView() {
 
 const textOf = (m: ChatMessage) => m.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
 
-const lastUserText = (messages: ChatMessage[]) => textOf(messages.findLast((m) => m.role === "user") ?? { id: "", role: "user", parts: [] });
+function lastUserText(messages: ChatMessage[]): string {
+  const last = messages.findLast((m) => m.role === "user");
+  return last ? textOf(last) : "";
+}
 
 function AssistantMessage({ message, busy, onApprove }: { message: ChatMessage; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {
   return (

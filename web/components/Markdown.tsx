@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { safeUrl } from "@/lib/safe-url";
@@ -34,17 +34,17 @@ const components: Components = {
 
 function CodeBlock({ children }: { children: React.ReactNode }) {
   const [copied, setCopied] = useState(false);
-  let node: HTMLPreElement | null = null;
+  const pre = useRef<HTMLPreElement>(null);
   return (
     <div className="relative">
-      <pre ref={(el) => void (node = el)} className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100 [&_code]:bg-transparent [&_code]:p-0">
+      <pre ref={pre} className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100 [&_code]:bg-transparent [&_code]:p-0">
         {children}
       </pre>
       <button
         type="button"
         className="absolute right-2 top-2 rounded bg-slate-700 px-2 py-0.5 text-xs text-white hover:bg-slate-600"
         onClick={async () => {
-          await navigator.clipboard?.writeText(node?.innerText ?? "");
+          await navigator.clipboard?.writeText(pre.current?.innerText ?? "");
           setCopied(true);
           setTimeout(() => setCopied(false), 1500);
         }}

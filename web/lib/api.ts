@@ -27,6 +27,19 @@ export class APIError extends Error {
   }
 }
 
+/** The APIError for a server that cannot be reached at all. */
+export const unreachable = (baseUrl: string) =>
+  new APIError(0, { title: "The server cannot be reached.", detail: `Could not reach ${baseUrl}. Is the api running?` });
+
+/** The APIError for a refused call: the problem details it answered (a 429 without a detail says when to try again). */
+export function refused(response: Response, body: unknown): APIError {
+  const problem: ProblemDetails = typeof body === "object" && body !== null ? { ...(body as ProblemDetails) } : {};
+  if (response.status === 429 && !problem.detail) {
+    problem.detail = `Too many requests; try again in ${response.headers.get("Retry-After") ?? "a few"} s.`;
+  }
+  return new APIError(response.status, problem);
+}
+
 type Schemas = components["schemas"];
 
 // The api's types, generated from its OpenAPI document (lib/generated: npm run generate:api), under the page's names.
@@ -72,15 +85,11 @@ export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request
       result = await sent;
     } catch (error) {
       if (error instanceof APIError) throw error;
-      throw new APIError(0, { title: "The server cannot be reached.", detail: `Could not reach ${base}. Is the api running?` });
+      throw unreachable(base);
     }
     const { data, error, response } = result;
     if (response.ok) return data as T;
-    const problem: ProblemDetails = typeof error === "object" && error !== null ? { ...(error as ProblemDetails) } : {};
-    if (response.status === 429 && !problem.detail) {
-      problem.detail = `Too many requests; try again in ${response.headers.get("Retry-After") ?? "a few"} s.`;
-    }
-    throw new APIError(response.status, problem);
+    throw refused(response, error);
   }
 
   const id = (value: string) => ({ params: { path: { id: value } } });

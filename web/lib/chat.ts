@@ -1,5 +1,5 @@
 import { DefaultChatTransport, isToolUIPart, type UIMessage } from "ai";
-import { APIError, type ChatRequest, type MessageView, type ProblemDetails } from "./api";
+import { refused, unreachable, type ChatRequest, type MessageView } from "./api";
 
 /**
  * What is McpStack's own in the chat, on top of the AI SDK's `useChat`: the request the api takes (one message, or the
@@ -59,13 +59,9 @@ export function createChatTransport({ baseUrl, getToken, conversationId }: { bas
         response = await fetch(input, init);
       } catch (error) {
         if (error instanceof DOMException && error.name === "AbortError") throw error;
-        throw new APIError(0, { title: "The server cannot be reached.", detail: `Could not reach ${baseUrl}. Is the api running?` });
+        throw unreachable(baseUrl);
       }
-      if (!response.ok) {
-        const problem = (await response.json().catch(() => ({}))) as ProblemDetails;
-        if (response.status === 429 && !problem.detail) problem.detail = `Too many messages; try again in ${response.headers.get("Retry-After") ?? "a few"} s.`;
-        throw new APIError(response.status, problem);
-      }
+      if (!response.ok) throw refused(response, await response.json().catch(() => ({})));
       return response;
     },
   });
