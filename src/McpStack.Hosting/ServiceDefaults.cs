@@ -48,16 +48,24 @@ public static partial class ServiceDefaults
         builder.Services.AddOptions<QuotaOptions>().Bind(builder.Configuration.GetSection(QuotaOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag]);
 
+        // Exports only where a collector is configured; the standard OTEL_* variables tune it.
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME wins, as everywhere in OpenTelemetry: the Aspire app host names each service after its resource.
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : serviceName))
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
-                .AddSource(Telemetry.Mcp, Telemetry.GenAi)
-                // Statements as the provider sends them: parameter placeholders, never their values.
-                .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider != Telemetry.NpgsqlEfProvider)
-                .AddNpgsql())
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation();
+                // A span per statement, model call and MCP call costs on every request: made only where spans go somewhere.
+                if (exporting)
+                {
+                    t.AddSource(Telemetry.Mcp, Telemetry.GenAi)
+                        // Statements as the provider sends them: parameter placeholders, never their values.
+                        .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider != Telemetry.NpgsqlEfProvider)
+                        .AddNpgsql();
+                }
+            })
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -65,8 +73,7 @@ public static partial class ServiceDefaults
                 .AddMeter(Telemetry.Mcp, Telemetry.GenAi, Telemetry.App, Telemetry.EfCore)
                 // The connection pool: connections in use and idle, waits for one, and command durations.
                 .AddNpgsqlInstrumentation());
-        // Exports only where a collector is configured; the standard OTEL_* variables tune it.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
             otel.UseOtlpExporter();
         }

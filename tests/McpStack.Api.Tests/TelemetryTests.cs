@@ -236,11 +236,17 @@ public abstract class TelemetryTests<TStack>(TStack stack) where TStack : Traced
     public async Task Metrics_count_chat_turns_model_tokens_and_tool_calls_by_tool_and_outcome()
     {
         await ChatTurnWithOneToolCallAsync();
-        stack.Api.Services.GetRequiredService<MeterProvider>().ForceFlush();
-        stack.Mcp.Services.GetRequiredService<MeterProvider>().ForceFlush();
-
-        var api = Points(stack.ApiMetrics.Snapshot()).ToList();
-        var mcp = Points(stack.McpMetrics.Snapshot()).ToList();
+        List<(string Metric, Dictionary<string, object?> Tags)> api = [], mcp = [];
+        // The client has the whole answer a moment before the services record the turn and the tool call: collect
+        // until both are there.
+        await Eventually.WaitForAsync(() =>
+        {
+            stack.Api.Services.GetRequiredService<MeterProvider>().ForceFlush();
+            stack.Mcp.Services.GetRequiredService<MeterProvider>().ForceFlush();
+            api = [.. Points(stack.ApiMetrics.Snapshot())];
+            mcp = [.. Points(stack.McpMetrics.Snapshot())];
+            return Task.FromResult(api.Any(p => p.Metric == "mcpstack.chat.turns") && mcp.Any(p => p.Metric == "mcp.server.operation.duration"));
+        }, true, TimeSpan.FromSeconds(10));
         Assert.Contains(api, p => p.Metric == "mcpstack.chat.turns" && p.Tags["mcpstack.chat.outcome"] as string == "answered" && p.Tags["mcpstack.chat.answered_by"] as string == "model");
         Assert.Contains(api, p => p.Metric == "mcpstack.chat.turn.duration");
         Assert.Contains(api, p => p.Metric == "gen_ai.client.token.usage" && p.Tags["gen_ai.token.type"] as string == "input" && p.Tags["gen_ai.request.model"] as string == "fake-model");
