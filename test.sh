@@ -18,9 +18,13 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ -z "${PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   die "PostgreSQL server binaries are missing (the tests start a throwaway server): apt-get install postgresql (or set PG_BIN)."
 fi
-CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
-[ -x "$CHROMIUM_PATH" ] || die "Chromium is missing (the browser tests drive it): apt-get install chromium (or set CHROMIUM_PATH)."
-export CHROMIUM_PATH
+# A solution made with `dotnet new mcpstack --web false` has no web tier, and so no web or browser tests.
+WEB=true; [ -d web ] || WEB=false
+if [ "$WEB" = true ]; then
+  CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+  [ -x "$CHROMIUM_PATH" ] || die "Chromium is missing (the browser tests drive it): apt-get install chromium (or set CHROMIUM_PATH)."
+  export CHROMIUM_PATH
+fi
 
 results=artifacts/test-results
 rm -rf "$results" && mkdir -p "$results"
@@ -28,17 +32,21 @@ rm -rf "$results" && mkdir -p "$results"
 say "Installing the MCP conformance suite, the official TypeScript MCP client (npm ci in tests/) and the web tier's packages"
 npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/conformance."
 npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/mcp-client."
-# npm install, not npm ci: the lockfile honours exact versions but was made where the registry serves only this
-# platform's optional native packages (Next's SWC, Tailwind's oxide), and npm ci refuses a lockfile without the others.
-npm install --prefix web --no-audit --no-fund --loglevel=error || die "npm install failed in web."
-# The mark ./run.sh reads (as it leaves it after its own install): without it, npm's rewrite of package-lock.json looks
-# newer than the packages, and the browser test of ./run.sh would reinstall and rebuild the web tier under the tests after it.
-touch web/node_modules
+if [ "$WEB" = true ]; then
+  # npm install, not npm ci: the lockfile honours exact versions but was made where the registry serves only this
+  # platform's optional native packages (Next's SWC, Tailwind's oxide), and npm ci refuses a lockfile without the others.
+  npm install --prefix web --no-audit --no-fund --loglevel=error || die "npm install failed in web."
+  # The mark ./run.sh reads (as it leaves it after its own install): without it, npm's rewrite of package-lock.json looks
+  # newer than the packages, and the browser test of ./run.sh would reinstall and rebuild the web tier under the tests after it.
+  touch web/node_modules
+fi
 npm ci --prefix deploy --no-audit --no-fund --loglevel=error || die "npm ci failed in deploy."
 
 say "Building (.NET with warnings as errors; web as its image runs it: standalone next build, which type-checks)"
 dotnet build McpStack.slnx -c Release -warnaserror --nologo -v quiet || die "the .NET build failed."
-(cd web && npm run --silent build:image >"../$results/web-build.log" 2>&1) || { cat "$results/web-build.log"; die "the web build failed."; }
+if [ "$WEB" = true ]; then
+  (cd web && npm run --silent build:image >"../$results/web-build.log" 2>&1) || { cat "$results/web-build.log"; die "the web build failed."; }
+fi
 
 say ".NET tests (SQLite, PostgreSQL, MCP over HTTP, MCP conformance)"
 dotnet_status=0
@@ -48,13 +56,16 @@ for project in tests/*.Tests/*.Tests.csproj; do
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || dotnet_status=1
 done
 
-say "Web unit tests (vitest)"
-(cd web && NO_COLOR=1 npx --no-install vitest run 2>&1) | sed 's/\x1b\[[0-9;]*m//g' | tee "$results/web-unit.log"
-web_unit_status=${PIPESTATUS[0]}
+web_unit_status=0; e2e_status=0
+if [ "$WEB" = true ]; then
+  say "Web unit tests (vitest)"
+  (cd web && NO_COLOR=1 npx --no-install vitest run 2>&1) | sed 's/\x1b\[[0-9;]*m//g' | tee "$results/web-unit.log"
+  web_unit_status=${PIPESTATUS[0]}
 
-say "Browser tests (web + api + mcp on SQLite, Chromium via playwright-core)"
-(cd web && node --test --test-concurrency=1 e2e/ 2>&1) | tee "$results/e2e.log" | grep -v '^    \[' 
-e2e_status=${PIPESTATUS[0]}
+  say "Browser tests (web + api + mcp on SQLite, Chromium via playwright-core)"
+  (cd web && node --test --test-concurrency=1 e2e/ 2>&1) | tee "$results/e2e.log" | grep -v '^    \['
+  e2e_status=${PIPESTATUS[0]}
+fi
 
 say "Deployment checks (Kubernetes schemas, compose structure, image build steps)"
 (cd deploy && node --test --test-concurrency=1 tests/ 2>&1) | tee "$results/deploy.log" | grep -E '^(not )?ok |^# (pass|fail)'
@@ -77,9 +88,9 @@ for trx in "$results"/*.trx; do
   t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
-vp=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$results/web-unit.log" | tail -1)
-vf=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$results/web-unit.log" | tail -1)
-tap_logs=("$results/e2e.log" "$results/deploy.log"); [ -f "$results/template.log" ] && tap_logs+=("$results/template.log")
+vp=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$results/web-unit.log" 2>/dev/null | tail -1)
+vf=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$results/web-unit.log" 2>/dev/null | tail -1)
+tap_logs=("$results/deploy.log"); [ -f "$results/e2e.log" ] && tap_logs+=("$results/e2e.log"); [ -f "$results/template.log" ] && tap_logs+=("$results/template.log")
 ep=$(awk '/^# pass [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
 ef=$(awk '/^# fail [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
 passed=$((passed + ${vp:-0} + ${ep:-0})); failed=$((failed + ${vf:-0} + ${ef:-0}))

@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startIssuer } from "./issuer.mjs";
-import { freePort } from "../../web/e2e/free-port.mjs";
+import { freePort } from "../../tests/free-port.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const work = mkdtempSync(path.join(tmpdir(), "mcpstack-publish-"));

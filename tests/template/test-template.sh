@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests the `dotnet new mcpstack` template pack as a team would use it: packs it, installs it into a throwaway
 # template hive, makes solutions with a new name and each option, and checks that each is fully renamed, builds with
-# warnings as errors and passes its own tests (the default variant its whole ./test.sh, the postgres variant its .NET
-# tests). Prints TAP-style lines and "# pass N" / "# fail N". Run by test.sh; needs what test.sh needs.
+# warnings as errors and passes its own tests (the default variant its whole ./test.sh; the postgres variant without
+# the web tier its .NET and deployment tests, and its ./run.sh). Prints TAP-style lines and "# pass N" / "# fail N". Run by test.sh; needs what test.sh needs.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcpstack-template-XXXXXX")
@@ -21,7 +21,7 @@ check "the pack builds (dotnet pack)" "$work/pack.log" \
   dotnet pack "$root/templates/McpStack.Templates.csproj" -c Release -o "$work/pack" --nologo
 check "the pack installs into a template hive" "$work/install.log" \
   dotnet new install "$work"/pack/McpStack.Templates.*.nupkg --debug:custom-hive "$hive"
-if new --help >"$work/help.log" 2>&1 && grep -q -- "--database" "$work/help.log" && grep -q "postgres" "$work/help.log"; then
+if new --help >"$work/help.log" 2>&1 && grep -q -- "--database" "$work/help.log" && grep -q "postgres" "$work/help.log" && grep -q -- "--web" "$work/help.log"; then
   ok "dotnet new mcpstack --help describes the options"
 else
   not_ok "dotnet new mcpstack --help describes the options" "$work/help.log"
@@ -32,6 +32,35 @@ renamed() { # dir
   local left
   left=$( (cd "$1" && find . -path ./node_modules -prune -o \( -iname '*mcpstack*' -print \); grep -rIil 'mcpstack' "$1" --exclude-dir=node_modules --exclude-dir=bin --exclude-dir=obj) )
   [ -z "$left" ] || { echo "still named McpStack:"; echo "$left"; return 1; }
+}
+
+# A solution without the web tier, run as a person runs it: ./run.sh (on SQLite: no PostgreSQL server runs here), then
+# ./run.sh token for each tier. The api and the MCP server take them as the same user; neither takes the other's.
+run_without_web() { # dir
+  local dir=$1 out="$work/run-noweb.log" pid status=0
+  export DATABASE_URL="sqlite:///$work/run-noweb.db" API_PORT=$((20000 + RANDOM % 10000)) MCP_PORT=$((30000 + RANDOM % 10000))
+  (cd "$dir" && exec ./run.sh) >"$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do
+    grep -q 'is running' "$out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 1
+  done
+  if grep -q 'is running' "$out" && ! grep -q 'Web:' "$out"; then
+    local api mcp
+    api=$(cd "$dir" && ./run.sh token ada) && mcp=$(cd "$dir" && ./run.sh token ada mcp) \
+      && curl -fsS -X POST -H "Authorization: Bearer $api" -H 'Content-Type: application/json' -d '{"title":"Made by run.sh"}' "http://localhost:$API_PORT/api/tasks" \
+      && curl -fsS -H "Authorization: Bearer $mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+           -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{}}}' "http://localhost:$MCP_PORT/mcp" | grep -q 'Made by run.sh' \
+      && [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $mcp" "http://localhost:$API_PORT/api/tasks")" = 401 ] \
+      || status=1
+  else
+    status=1
+  fi
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  [ "$status" -eq 0 ] || cat "$out"
+  unset DATABASE_URL API_PORT MCP_PORT
+  return "$status"
 }
 
 # --- the default: SQLite, every tier
@@ -52,11 +81,18 @@ check "the generated solution passes its own ./test.sh (builds with warnings as 
   bash -c "cd '$acme' && ./test.sh"
 grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/test-acme.log" | sed 's/^/# generated solution: /'
 
-# --- PostgreSQL by default
+# --- PostgreSQL by default, without the web tier
 pg="$work/pg"
-check "dotnet new mcpstack --database postgres makes a solution whose ./run.sh uses PostgreSQL" "$work/new-pg.log" \
-  bash -c "dotnet new mcpstack --debug:custom-hive '$hive' -n Contoso.Notes --database postgres -o '$pg' && grep -q 'DEFAULT_DATABASE=postgres' '$pg/run.sh' && grep -q 'postgresql://contoso-notes@localhost:5432/contoso-notes' '$pg/run.sh'"
+check "dotnet new mcpstack --database postgres --web false makes a solution whose ./run.sh uses PostgreSQL" "$work/new-pg.log" \
+  bash -c "dotnet new mcpstack --debug:custom-hive '$hive' -n Contoso.Notes --database postgres --web false -o '$pg' && grep -q 'DEFAULT_DATABASE=postgres' '$pg/run.sh' && grep -q 'postgresql://contoso-notes@localhost:5432/contoso-notes' '$pg/run.sh'"
 check "nothing in the postgres variant is still called McpStack" "$work/renamed-pg.log" renamed "$pg"
+check "without the web tier: no web/, web image, web Deployment or app host; the solution, manifests and README say so" "$work/noweb.log" bash -c "
+  cd '$pg' && test ! -e web && test ! -e deploy/web.Dockerfile && test ! -e deploy/k8s/web.yaml && test ! -e src/Contoso.Notes.AppHost \
+  && test -f docs/openapi.json && ! grep -q AppHost Contoso.Notes.slnx && ! grep -q 'web' deploy/k8s/kustomization.yaml && ! grep -q 'auth-migrate' deploy/docker-compose.yml \
+  && grep -q 'AUTH_ISSUER:?' deploy/docker-compose.yml && grep -q 'key: AUTH_JWKS_URL' deploy/k8s/api.yaml && ! grep -q 'app.example.com' deploy/k8s/ingress.yaml \
+  && grep -q -- '--web false' README.md && ! grep -q '^## The web tier' README.md && ! grep -q '#if\|#endif\|#else' README.md deploy/docker-compose.yml deploy/k8s/*.yaml"
+check "its deployment files are valid (compose structure, Kubernetes schemas)" "$work/deploy-pg.log" bash -c "
+  cd '$pg/deploy' && npm ci --no-audit --no-fund --loglevel=error && node --test tests/compose.test.mjs tests/k8s.test.mjs"
 
 # --- a new entity, added with the solution's own item template, then migrated as its instructions say
 check "the solution's entity template installs and adds a Project entity, telling how to make its migrations" "$work/entity.log" bash -c "
@@ -72,15 +108,14 @@ check "its migrations are made for both providers with dotnet ef" "$work/migrati
   && ls src/Contoso.Notes.Data/Migrations/Sqlite | grep -q AddProjects && ls src/Contoso.Notes.Data/Migrations/Postgres | grep -q AddProjects"
 check "the postgres variant, with the new entity, builds with warnings as errors" "$work/build-pg.log" \
   dotnet build "$pg/Contoso.Notes.slnx" -c Release -warnaserror --nologo -v quiet
+check "its ./run.sh runs api and mcp, and ./run.sh token gives tokens each tier takes as the same user" "$work/run-pg.log" run_without_web "$pg"
 check "its endpoints reach the committed OpenAPI document as the entity template's instructions say" "$work/openapi-pg.log" bash -c "
   cd '$pg' && grep -q 'UPDATE_OPENAPI=1' '$work/entity-new.log' \
   && UPDATE_OPENAPI=1 dotnet test tests/Contoso.Notes.Api.Tests -c Release --no-build --nologo --filter OpenApiDocumentTests --logger 'console;verbosity=minimal' \
-  && grep -q '/api/projects' web/lib/generated/openapi.json"
-# The app host's test is left to the default variant: --database changes run.sh's default, not the app host (whose
-# database is its own setting), and it would install and start the web tier's npm processes a second time.
+  && grep -q '/api/projects' docs/openapi.json"
 check "the postgres variant passes its .NET tests, the new entity's among them" "$work/test-pg.log" bash -c "
   cd '$pg' && npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error && npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error \
-  && for p in tests/*.Tests/*.Tests.csproj; do case \"\$p\" in *AppHost*) continue;; esac; dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done \
+  && for p in tests/*.Tests/*.Tests.csproj; do dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done \
   && dotnet test tests/Contoso.Notes.Mcp.Tests -c Release --no-build --nologo --filter FullyQualifiedName~ProjectTools --logger 'console;verbosity=minimal' \
      | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]'"
 

@@ -2,7 +2,7 @@
 // the api to have a model: no network, no weights. The script sees the request's messages and answers with text, tool
 // calls, or an HTTP status.
 import { createServer } from "node:http";
-import { freePort } from "./free-port.mjs";
+import { freePort } from "../../tests/free-port.mjs";
 
 const chunk = (delta, finishReason = null) =>
   `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: "fake-model", choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;

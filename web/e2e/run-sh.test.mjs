@@ -11,7 +11,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { launchBrowser, snapshot, step } from "./browser.mjs";
-import { freePort } from "./free-port.mjs";
+import { freePort } from "../../tests/free-port.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 

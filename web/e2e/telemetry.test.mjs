@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { freePort } from "./free-port.mjs";
+import { freePort } from "../../tests/free-port.mjs";
 import { signUpByApi, startStack } from "./stack.mjs";
 
 /** An OTLP/HTTP endpoint that keeps the bodies it is sent, by path (/v1/traces, /v1/metrics, /v1/logs). */

@@ -52,6 +52,12 @@ public sealed class TrustedIssuer
     public string? JwksUrl { get; set; }
 
     /// <summary>
+    /// A JWKS file on this machine instead of <see cref="JwksUrl"/>, read again as often as a URL would be fetched: the
+    /// development issuer of <c>dotnet McpStack.Api.dll dev-token</c>, which a solution without the web tier runs on.
+    /// </summary>
+    public string? JwksFile { get; set; }
+
+    /// <summary>
     /// Which user base its subjects belong to: a user's id is <c>namespace|sub</c>, so two issuers' subjects never name
     /// the same user. Unset, it is the issuer itself. Empty means the primary user base, whose ids are the bare
     /// <c>sub</c>: the web tier's issuer at the api, and at the MCP server the api (whose tokens carry those ids) and the

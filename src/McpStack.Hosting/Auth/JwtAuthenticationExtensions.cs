@@ -66,10 +66,8 @@ public static class JwtAuthenticationExtensions
                 jwt.RefreshOnIssuerKeyNotFound = true;
                 // Microsoft.IdentityModel falls back to the last keys that worked, for an hour, when a token fails with
                 // the current ones: a key withdrawn from the JWKS would keep verifying new tokens. Withdrawn means gone.
-                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                    issuer.JwksUrl is { Length: > 0 } jwksUrl ? jwksUrl : issuer.Issuer.TrimEnd('/') + "/.well-known/openid-configuration",
-                    issuer.JwksUrl is { Length: > 0 } ? new JwksRetriever() : new OpenIdConnectConfigurationRetriever(),
-                    new HttpDocumentRetriever { RequireHttps = options.RequireHttpsMetadata })
+                var (address, retriever, documents) = KeysOf(issuer, options.RequireHttpsMetadata);
+                jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(address, retriever, documents)
                 {
                     AutomaticRefreshInterval = options.JwksRefreshInterval,
                     RefreshInterval = options.JwksMinimumRefreshInterval,
@@ -135,6 +133,14 @@ public static class JwtAuthenticationExtensions
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
+
+    /// <summary>Where an issuer's signing keys come from: its JWKS file, its JWKS URL, or its OpenID discovery document.</summary>
+    private static (string Address, IConfigurationRetriever<OpenIdConnectConfiguration> Retriever, IDocumentRetriever Documents) KeysOf(TrustedIssuer issuer, bool requireHttps) => issuer switch
+    {
+        { JwksFile: { Length: > 0 } file } => (Path.GetFullPath(file), new JwksRetriever(), new FileDocumentRetriever()),
+        { JwksUrl: { Length: > 0 } url } => (url, new JwksRetriever(), new HttpDocumentRetriever { RequireHttps = requireHttps }),
+        _ => (issuer.Issuer.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(), new HttpDocumentRetriever { RequireHttps = requireHttps }),
+    };
 
     private static string SchemeForIssuer(HttpContext context, List<TrustedIssuer> issuers, string[] schemes)
     {
