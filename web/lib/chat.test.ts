@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chatRequestFor, toUIMessages, type ChatMessage } from "./chat";
+import { APIError } from "./api";
+import { chatRequestFor, createChatTransport, toUIMessages, type ChatMessage } from "./chat";
 import { safeUrl } from "./safe-url";
 
 describe("chatRequestFor", () => {
@@ -61,4 +62,43 @@ describe("safeUrl", () => {
     "drops %s",
     (url) => expect(safeUrl(url)).toBeNull(),
   );
+});
+
+describe("createChatTransport", () => {
+  const done = () => new Response("data: [DONE]\n\n", { status: 200, headers: { "content-type": "text/event-stream" } });
+  const busy = () => new Response(JSON.stringify({ title: "Conflict", status: 409, detail: "The conversation is busy." }), { status: 409, headers: { "content-type": "application/problem+json" } });
+  const message: ChatMessage = { id: "m1", role: "user", parts: [{ type: "text", text: "And now?" }] };
+  const send = (transport: ReturnType<typeof createChatTransport>, abortSignal?: AbortSignal) =>
+    transport.sendMessages({ trigger: "submit-message", chatId: "c", messageId: undefined, messages: [message], abortSignal });
+
+  function transportAnswering(...answers: (() => Response)[]) {
+    const calls: string[] = [];
+    const transport = createChatTransport({
+      baseUrl: "http://api.test",
+      getToken: async () => "token",
+      conversationId: () => "c",
+      fetchImpl: async () => {
+        const answer = answers[Math.min(calls.length, answers.length - 1)]!();
+        calls.push(String(answer.status));
+        return answer;
+      },
+    });
+    return { transport, calls };
+  }
+
+  it("sends a message again while the api is still freeing the conversation the user just stopped", async () => {
+    const { transport, calls } = transportAnswering(done, busy, busy, done);
+    const stopped = new AbortController();
+    await send(transport, stopped.signal);
+    stopped.abort();
+    await send(transport);
+    expect(calls).toEqual(["200", "409", "409", "200"]);
+  });
+
+  it("shows a busy conversation at once when the user stopped nothing (another tab's turn)", async () => {
+    const { transport, calls } = transportAnswering(busy);
+    await expect(send(transport)).rejects.toMatchObject({ status: 409 });
+    await expect(send(transport)).rejects.toBeInstanceOf(APIError);
+    expect(calls).toEqual(["409", "409"]);
+  });
 });

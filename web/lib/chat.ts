@@ -47,19 +47,44 @@ export function toUIMessages(stored: MessageView[]): ChatMessage[] {
   });
 }
 
+/**
+ * After Stop, the api frees the conversation once it notices the aborted request and has stored the answer so far:
+ * a moment, longer on a busy server. A message sent within that moment gets 409 (busy); it is sent again for up to
+ * this long instead of being refused. A 409 without a stop just before is another tab's turn, and is shown.
+ */
+export const busyAfterStopRetry = { windowMs: 10_000, attempts: 15, delayMs: 200 };
+
 /** The transport to the api's POST /api/chat: the bearer token, McpStack's request body, problem details as APIError. */
-export function createChatTransport({ baseUrl, getToken, conversationId }: { baseUrl: string; getToken: () => Promise<string>; conversationId: () => string | null }) {
+export function createChatTransport({
+  baseUrl,
+  getToken,
+  conversationId,
+  fetchImpl = (input, init) => fetch(input, init),
+}: {
+  baseUrl: string;
+  getToken: () => Promise<string>;
+  conversationId: () => string | null;
+  fetchImpl?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+}) {
+  let stoppedAt = Number.NEGATIVE_INFINITY;
+  const send = async (input: RequestInfo | URL, init?: RequestInit) => {
+    try {
+      return await fetchImpl(input, init);
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      throw unreachable(baseUrl);
+    }
+  };
   return new DefaultChatTransport<ChatMessage>({
     api: `${baseUrl.replace(/\/$/, "")}/api/chat`,
     headers: async () => ({ Authorization: `Bearer ${await getToken()}` }),
     prepareSendMessagesRequest: ({ messages }) => ({ body: chatRequestFor(messages, conversationId()) }),
     fetch: async (input, init) => {
-      let response: Response;
-      try {
-        response = await fetch(input, init);
-      } catch (error) {
-        if (error instanceof DOMException && error.name === "AbortError") throw error;
-        throw unreachable(baseUrl);
+      init?.signal?.addEventListener("abort", () => (stoppedAt = Date.now()), { once: true });
+      let response = await send(input, init);
+      for (let attempt = 1; response.status === 409 && Date.now() - stoppedAt < busyAfterStopRetry.windowMs && attempt < busyAfterStopRetry.attempts; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, busyAfterStopRetry.delayMs));
+        response = await send(input, init);
       }
       if (!response.ok) throw refused(response, await response.json().catch(() => ({})));
       return response;
