@@ -4,7 +4,6 @@ using McpStack.Api.Delegation;
 using McpStack.Api.Features;
 using McpStack.Api.Profile;
 using McpStack.Api.Security;
-using McpStack.Api.Tasks;
 using McpStack.Api.Tools;
 using McpStack.Data;
 using McpStack.Hosting;
@@ -56,11 +55,11 @@ public static class ApiApp
         app.MapHealthEndpoints();
         app.MapDelegationJwks();
         app.MapProfileEndpoints();
-        app.MapTaskEndpoints();
+        // The domain's features (the sample's tasks, and any added later): each maps itself.
+        app.MapEndpointGroups();
         app.MapToolEndpoints();
         app.MapChatEndpoints();
         app.MapConversationEndpoints();
-        app.MapEndpointGroups();
         if (app.Environment.IsDevelopment())
         {
             app.MapOpenApi();

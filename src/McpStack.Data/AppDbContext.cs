@@ -13,7 +13,6 @@ namespace McpStack.Data;
 /// </summary>
 public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, TimeProvider timeProvider) : DbContext(options)
 {
-    public DbSet<TaskItem> Tasks => Set<TaskItem>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
 
@@ -22,17 +21,6 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.Entity<TaskItem>(task =>
-        {
-            task.ToTable("tasks");
-            task.HasKey(t => t.Id);
-            task.Property(t => t.Title).HasMaxLength(TaskItem.TitleMaxLength).IsRequired();
-            task.Property(t => t.Description).HasMaxLength(TaskItem.DescriptionMaxLength).IsRequired();
-            task.Property(t => t.Priority).HasConversion(PriorityConverter).HasMaxLength(16);
-            task.Property(t => t.Version).IsConcurrencyToken();
-            task.HasIndex(t => new { t.UserId, t.Completed, t.CreatedAt });
-        });
-
         modelBuilder.Entity<Conversation>(conversation =>
         {
             conversation.ToTable("conversations");
@@ -51,7 +39,7 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
             message.HasIndex(m => new { m.ConversationId, m.CreatedAt });
         });
 
-        // Entities added later bring their mapping as an IEntityTypeConfiguration in this assembly.
+        // Each feature's entities (tasks, and any added later) bring their mapping as an IEntityTypeConfiguration here.
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => typeof(IUserOwned).IsAssignableFrom(e.ClrType)).ToList())
         {
@@ -142,7 +130,4 @@ public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, Ti
 
         public override Guid Next(EntityEntry entry) => ((AppDbContext)entry.Context).NewId();
     }
-
-    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<TaskPriority, string> PriorityConverter =
-        new(p => p.ToString().ToLowerInvariant(), s => Enum.Parse<TaskPriority>(s, true));
 }

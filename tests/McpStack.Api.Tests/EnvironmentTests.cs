@@ -119,7 +119,7 @@ public sealed class EnvironmentTests
             await using var connection = new SqliteConnection($"Data Source={file}");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tasks'";
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'conversations'";
             Assert.Equal(migrated ? 1L : 0L, (long)(await command.ExecuteScalarAsync())!);
         }
         finally

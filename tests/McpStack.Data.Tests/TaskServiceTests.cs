@@ -51,7 +51,7 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
         var (bobServices, bob, bobDb) = As("bob");
         await using var _b = bobServices;
         Assert.Equal(0, (await bob.ListAsync(TaskStatusFilter.All, null, null)).Total);
-        Assert.Empty(await bobDb.Tasks.ToListAsync());
+        Assert.Empty(await bobDb.Set<TaskItem>().ToListAsync());
         await Assert.ThrowsAsync<NotFoundException>(() => bob.GetAsync(task.Id));
         await Assert.ThrowsAsync<NotFoundException>(() => bob.UpdateAsync(task.Id, new TaskChanges(Title: "pwned")));
         await Assert.ThrowsAsync<NotFoundException>(() => bob.DeleteAsync(task.Id));
@@ -83,7 +83,7 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
 
         var (bobServices, _, bobDb) = As("bob");
         await using var _b = bobServices;
-        var stolen = await bobDb.Tasks.IgnoreQueryFilters().SingleAsync(t => t.Id == task.Id);
+        var stolen = await bobDb.Set<TaskItem>().IgnoreQueryFilters().SingleAsync(t => t.Id == task.Id);
         stolen.Title = "pwned";
         await Assert.ThrowsAsync<InvalidOperationException>(() => bobDb.SaveChangesAsync());
         Assert.Equal("Alice's", (await alice.GetAsync(task.Id)).Title);
@@ -118,8 +118,8 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
         var (services2, _, db2) = As("alice");
         await using var _1 = services1;
         await using var _2 = services2;
-        var copy1 = await db1.Tasks.SingleAsync(t => t.Id == task.Id);
-        var copy2 = await db2.Tasks.SingleAsync(t => t.Id == task.Id);
+        var copy1 = await db1.Set<TaskItem>().SingleAsync(t => t.Id == task.Id);
+        var copy2 = await db2.Set<TaskItem>().SingleAsync(t => t.Id == task.Id);
         copy1.Title = "One";
         copy2.Title = "Two";
         await db1.SaveChangesAsync();
@@ -158,7 +158,7 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
         await using var _ = services;
         var error = await Assert.ThrowsAsync<InputValidationException>(() => tasks.AddAsync(new NewTask(title)));
         Assert.Contains(message, Assert.Single(error.Errors[field]), StringComparison.Ordinal);
-        Assert.Empty(await db.Tasks.ToListAsync());
+        Assert.Empty(await db.Set<TaskItem>().ToListAsync());
     }
 
     [Fact]

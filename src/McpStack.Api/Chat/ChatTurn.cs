@@ -2,7 +2,6 @@ using McpStack.Api.Delegation;
 using McpStack.Api.Security;
 using McpStack.Data;
 using McpStack.Data.Entities;
-using McpStack.Data.Tasks;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 

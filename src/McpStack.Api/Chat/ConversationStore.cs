@@ -1,7 +1,6 @@
 using System.Text.Json;
 using McpStack.Data;
 using McpStack.Data.Entities;
-using McpStack.Data.Tasks;
 using McpStack.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;

@@ -3,7 +3,6 @@ using McpStack.Api.Features;
 using McpStack.Api.Security;
 using McpStack.Data;
 using McpStack.Data.Entities;
-using McpStack.Data.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace McpStack.Api.Tasks;
 
 /// <summary>The signed-in user's tasks. The user is the token's subject; ids of other users' tasks answer 404.</summary>
+[EndpointGroup]
 public static class TaskEndpoints
 {
-    public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization().ProducesProblems(StatusCodes.Status401Unauthorized);
 
@@ -24,7 +25,6 @@ public static class TaskEndpoints
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Changes the given fields. With `version`, refuses (409) if the task changed since that version.");
         tasks.MapDelete("/{id:guid}", Delete).WithName("DeleteTask").RequireWriteBudget().ProducesProblems(StatusCodes.Status404NotFound).WithSummary("Deletes a task.");
-        return app;
     }
 
     private static async Task<Ok<TaskListResponse>> List(TaskService tasks, string? status, int? limit, int? offset, CancellationToken cancellationToken)

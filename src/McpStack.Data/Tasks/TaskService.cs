@@ -10,6 +10,8 @@ namespace McpStack.Data.Tasks;
 public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IOptions<QuotaOptions>? quotas = null) : IDataService
 {
     public const int DefaultPageSize = 20;
+
+    private DbSet<TaskItem> Tasks => db.Set<TaskItem>();
     public const int MaxPageSize = 100;
 
     public async Task<TaskPage> ListAsync(TaskStatusFilter status, int? limit, int? offset, CancellationToken cancellationToken = default)
@@ -22,7 +24,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
         if (!Enum.IsDefined(status)) errors["status"] = ["status must be all, pending or completed."];
         if (errors.Count > 0) throw new InputValidationException(errors);
 
-        var query = db.Tasks.AsNoTracking();
+        var query = Tasks.AsNoTracking();
         query = status switch
         {
             TaskStatusFilter.Pending => query.Where(t => !t.Completed),
@@ -36,7 +38,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
     }
 
     public async Task<TaskItem> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
-        await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
+        await Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
 
     public async Task<TaskItem> AddAsync(NewTask input, CancellationToken cancellationToken = default)
     {
@@ -46,7 +48,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
         ValidatePriority(input.Priority, errors);
         if (errors.Count > 0) throw new InputValidationException(errors);
         var limit = quotas?.Value.MaxTasksPerUser ?? new QuotaOptions().MaxTasksPerUser;
-        if (await db.Tasks.CountAsync(cancellationToken) >= limit) throw new QuotaExceededException("tasks", limit);
+        if (await Tasks.CountAsync(cancellationToken) >= limit) throw new QuotaExceededException("tasks", limit);
 
         var task = new TaskItem
         {
@@ -55,7 +57,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
             DueAt = input.DueAt?.ToUniversalTime(),
             Priority = input.Priority ?? TaskPriority.Normal,
         };
-        db.Tasks.Add(task);
+        Tasks.Add(task);
         await db.SaveChangesAsync(cancellationToken);
         return task;
     }
@@ -70,7 +72,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
         ValidatePriority(changes.Priority, errors);
         if (errors.Count > 0) throw new InputValidationException(errors);
 
-        var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
+        var task = await Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
         if (expectedVersion is { } expected)
         {
             if (expected != task.Version) throw new ConcurrencyConflictException("task", expected, task.Version);
@@ -94,7 +96,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
         catch (DbUpdateConcurrencyException)
         {
             // Someone else saved between our read and our write; the version column caught it.
-            var current = await db.Tasks.AsNoTracking().Where(t => t.Id == id).Select(t => (int?)t.Version).FirstOrDefaultAsync(cancellationToken);
+            var current = await Tasks.AsNoTracking().Where(t => t.Id == id).Select(t => (int?)t.Version).FirstOrDefaultAsync(cancellationToken);
             if (current is null) throw new NotFoundException("task", id);
             throw new ConcurrencyConflictException("task", expectedVersion ?? task.Version - 1, current.Value);
         }
@@ -103,8 +105,8 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
-        db.Tasks.Remove(task);
+        var task = await Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException("task", id);
+        Tasks.Remove(task);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
