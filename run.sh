@@ -169,7 +169,11 @@ echo "  Database:      $DATABASE_URL"
 if grep -qs . <<<"${OPENAI_API_KEY:-}${OPENAI_BASE_URL:-}${Chat__Provider:-}"; then
   echo "  Chat model:    configured (the api's log above names it)"
 else
+#if (sampleTasks)
   echo "  Chat model:    none: the chat takes slash commands (/add, /list, /done, /delete, /help). Set OPENAI_API_KEY to use a model."
+##else
+#  echo "  Chat model:    none: the chat answers /help (add commands in SlashCommands.cs). Set OPENAI_API_KEY to use a model."
+#endif
 fi
 echo "Press Ctrl+C to stop."
 wait

@@ -119,6 +119,35 @@ check "the postgres variant passes its .NET tests, the new entity's among them" 
   && dotnet test tests/Contoso.Notes.Mcp.Tests -c Release --no-build --nologo --filter FullyQualifiedName~ProjectTools --logger 'console;verbosity=minimal' \
      | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]'"
 
+# --- an empty domain: the plumbing without the sample, then a first entity
+empty="$work/empty"
+check "dotnet new mcpstack --domain empty makes a solution without the sample tasks" "$work/new-empty.log" bash -c "
+  dotnet new mcpstack --debug:custom-hive '$hive' -n Fabrikam.Desk --domain empty -o '$empty' && cd '$empty' \
+  && test ! -e src/Fabrikam.Desk.Data/Entities/TaskItem.cs && test ! -e src/Fabrikam.Desk.Api/Tasks && test ! -e bench && test ! -e 'web/app/(app)/tasks' \
+  && test ! -e templates/skeleton && ! grep -rIl --exclude='*.test.ts' 'list_tasks\|tasks:read\|/api/tasks' src web/lib web/app web/components \
+  && grep -q 'data:read' web/lib/auth.ts && grep -q '/help' src/Fabrikam.Desk.Api/Chat/SlashCommands.cs && grep -q 'domain empty' README.md"
+check "nothing in the empty variant is still called McpStack" "$work/renamed-empty.log" renamed "$empty"
+check "its migrations are the model's, for both providers" "$work/pending-empty.log" bash -c "
+  cd '$empty' && dotnet tool restore && dotnet restore Fabrikam.Desk.slnx \
+  && dotnet ef migrations has-pending-model-changes --project src/Fabrikam.Desk.Data --context SqliteAppDbContext \
+  && dotnet ef migrations has-pending-model-changes --project src/Fabrikam.Desk.Data --context PostgresAppDbContext"
+check "it builds with warnings as errors (.NET; the web tier type-checks and its unit tests pass)" "$work/build-empty.log" bash -c "
+  cd '$empty' && dotnet build Fabrikam.Desk.slnx -c Release -warnaserror --nologo -v quiet \
+  && npm install --prefix web --no-audit --no-fund --loglevel=error && cd web && npx --no-install tsc --noEmit -p . && NO_COLOR=1 npx --no-install vitest run"
+check "it passes its .NET tests (its OpenAPI document is the one its api serves)" "$work/test-empty.log" bash -c "
+  cd '$empty' && npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error \
+  && for p in tests/*.Tests/*.Tests.csproj; do dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done"
+check "a first entity, added with its entity template and migrated, builds and passes its tests" "$work/entity-empty.log" bash -c "
+  cd '$empty' && dotnet new install templates/entity --debug:custom-hive '$hive' && dotnet new fabrikam-desk-entity -n Ticket --debug:custom-hive '$hive' \
+  && dotnet ef migrations add AddTickets --project src/Fabrikam.Desk.Data --context SqliteAppDbContext --output-dir Migrations/Sqlite \
+  && dotnet ef migrations add AddTickets --project src/Fabrikam.Desk.Data --context PostgresAppDbContext --output-dir Migrations/Postgres \
+  && dotnet build Fabrikam.Desk.slnx -c Release -warnaserror --nologo -v quiet \
+  && dotnet test tests/Fabrikam.Desk.Mcp.Tests -c Release --no-build --nologo --filter FullyQualifiedName~TicketTools --logger 'console;verbosity=minimal' | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]' \
+  && dotnet test tests/Fabrikam.Desk.Api.Tests -c Release --no-build --nologo --filter FullyQualifiedName~TicketEndpoints --logger 'console;verbosity=minimal' | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]'"
+check "the last combination, an empty domain without the web tier, builds with warnings as errors" "$work/empty-noweb.log" bash -c "
+  dotnet new mcpstack --debug:custom-hive '$hive' -n Fabrikam.Api --domain empty --web false -o '$work/empty-noweb' \
+  && test ! -e '$work/empty-noweb/web' && ! grep -q '/api/tasks' '$work/empty-noweb/docs/openapi.json' && grep -q '/api/conversations' '$work/empty-noweb/docs/openapi.json' && dotnet build '$work/empty-noweb/Fabrikam.Api.slnx' -c Release -warnaserror --nologo -v quiet"
+
 echo "1..$n"
 echo "# pass $pass"
 echo "# fail $fail"

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { ApiProvider } from "@/components/ApiProvider";
 import { apiUrl } from "@/lib/config";
+import { appDescription } from "@/lib/domain";
 import "./globals.css";
 
 // Settings (the api's URL) are read when a page is served, not when it is built.
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "McpStack", description: "Tasks and an AI assistant that manages them through MCP tools." };
+export const metadata: Metadata = { title: "McpStack", description: appDescription };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

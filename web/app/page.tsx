@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
+import { homePath } from "@/lib/domain";
 
 export default function Home() {
-  redirect("/tasks");
+  redirect(homePath);
 }

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { authClient } from "@/lib/auth-client";
+import { homePath } from "@/lib/domain";
 import { buttonClass, ErrorMessage, inputClass } from "./ui";
 
 /** Sign-in and sign-up with email and password (Better Auth). */
@@ -35,7 +36,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     // Resuming an authorization: Better Auth answered with where to go next (the consent page, or the client), and
     // its client is already navigating there.
     if (data && "redirect" in data && data.redirect) return;
-    router.push("/tasks");
+    router.push(homePath);
     router.refresh();
   }
 

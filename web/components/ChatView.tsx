@@ -9,12 +9,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { toast, Toaster } from "sonner";
 import { APIError, type ConversationSummary } from "@/lib/api";
 import { createChatTransport, toUIMessages, type ChatMessage } from "@/lib/chat";
+import { approvalFallback, approvalQuestion, chatIntro, chatPlaceholder, chatSuggestions, slashPlaceholder, slashSuggestions } from "@/lib/domain";
 import { useApi } from "./ApiProvider";
 import { Markdown } from "./Markdown";
 import { buttonClass, ErrorMessage, inputClass, quietButtonClass } from "./ui";
-
-const suggestions = ["What is on my list?", "Add “Call the dentist” for tomorrow", "Which tasks are overdue?"];
-const slashSuggestions = ["/list", "/add Buy milk", "/help"];
 
 /** What went wrong, and what to do about it, for a person. */
 function describe(error: unknown, fallback: string): string {
@@ -147,16 +145,19 @@ export function ChatView() {
           <div className="flex-1 space-y-4 overflow-y-auto p-4" aria-live="polite" data-testid="messages">
             {messages.length === 0 && (
               <div className="space-y-3 text-sm text-slate-500">
-                <p>Ask the assistant to manage your tasks.</p>
+                <p>{chatIntro}</p>
                 {modelConfigured === false && (
                   <p data-testid="slash-hint">
-                    No language model is configured, so the chat takes commands: <code>/add &lt;title&gt;</code>, <code>/list</code>, <code>/done &lt;n&gt;</code>,{" "}
-                    <code>/delete &lt;n&gt;</code>, <code>/help</code>.
+                    No language model is configured, so the chat takes commands:{" "}
+                    {/*#if (sampleTasks)*/}
+                    <code>/add &lt;title&gt;</code>, <code>/list</code>, <code>/done &lt;n&gt;</code>, <code>/delete &lt;n&gt;</code>,{" "}
+                    {/*#endif*/}
+                    <code>/help</code>.
                   </p>
                 )}
                 {modelConfigured !== null && (
                   <div className="flex flex-wrap gap-2" data-testid="suggestions">
-                    {(modelConfigured ? suggestions : slashSuggestions).map((s) => (
+                    {(modelConfigured ? chatSuggestions : slashSuggestions).map((s) => (
                       <button key={s} type="button" className={quietButtonClass} onClick={() => send(s)}>
                         {s}
                       </button>
@@ -217,7 +218,7 @@ export function ChatView() {
                 }
               }}
               maxLength={4000}
-              placeholder={modelConfigured === false ? "Try /add Buy milk" : "Ask about your tasks…"}
+              placeholder={modelConfigured === false ? slashPlaceholder : chatPlaceholder}
               className={`${inputClass} max-h-40 resize-y`}
               autoComplete="off"
             />
@@ -312,16 +313,21 @@ function ToolCard({ part, busy, onApprove }: { part: ToolPart; busy: boolean; on
   );
 }
 
-/** What approving will do, in the user's words: the task's title, not its id. */
+/** What approving will do, in the user's words (lib/domain.ts: the task's title, not its id). */
 function ApprovalQuestion({ name, input }: { name: string; input: unknown }) {
   const api = useApi();
-  const id = typeof input === "object" && input !== null && "id" in input ? String((input as { id: unknown }).id) : undefined;
-  const [title, setTitle] = useState<string>();
+  const [question, setQuestion] = useState(() => approvalFallback(name));
+  const inputKey = JSON.stringify(input ?? null);
   useEffect(() => {
-    if (name !== "delete_task" || !id) return;
-    api.getTask(id).then((t) => setTitle(t.title), () => setTitle(undefined));
-  }, [api, id, name]);
-  const question = name === "delete_task" ? (title ? `Delete “${title}”?` : "Delete this task?") : `Run ${name}?`;
+    let current = true;
+    approvalQuestion(api, name, JSON.parse(inputKey)).then(
+      (q) => current && setQuestion(q),
+      () => current && setQuestion(approvalFallback(name)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, inputKey, name]);
   return (
     <p className="text-sm font-medium" data-testid="approval-question">
       {question}

@@ -43,17 +43,19 @@ export function refused(response: Response, body: unknown): APIError {
 type Schemas = components["schemas"];
 
 // The api's types, generated from its OpenAPI document (lib/generated: npm run generate:api), under the page's names.
+//#if (sampleTasks)
 export type Priority = Schemas["TaskPriority"];
 export type Task = Schemas["TaskDto"];
 export type TaskList = Schemas["TaskListResponse"];
 export type NewTask = Schemas["CreateTaskRequest"];
 export type TaskChanges = Schemas["UpdateTaskRequest"];
+export type TaskStatus = NonNullable<operations["ListTasks"]["parameters"]["query"]>["status"];
+//#endif
 export type ConversationSummary = Schemas["ConversationSummary"];
 export type ConversationDetail = Schemas["ConversationDetail"];
 export type MessageView = Schemas["MessageView"];
 export type ToolCallView = Schemas["ToolCallView"];
 export type ChatRequest = Schemas["ChatRequest"];
-export type TaskStatus = NonNullable<operations["ListTasks"]["parameters"]["query"]>["status"];
 
 export interface ApiClientOptions {
   /** The api's base URL (NEXT_PUBLIC_API_URL): the one place it is set. */
@@ -95,6 +97,7 @@ export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request
   const id = (value: string) => ({ params: { path: { id: value } } });
 
   return {
+    //#if (sampleTasks)
     listTasks: (status: TaskStatus = "all", limit = 100, offset = 0) => call(client.GET("/api/tasks", { params: { query: { status, limit, offset } } })),
     getTask: (taskId: string) => call(client.GET("/api/tasks/{id}", id(taskId))),
     createTask: (task: NewTask) => call(client.POST("/api/tasks", { body: task })),
@@ -102,6 +105,7 @@ export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request
     deleteTask: async (taskId: string) => {
       await call(client.DELETE("/api/tasks/{id}", id(taskId)));
     },
+    //#endif
     listConversations: () => call(client.GET("/api/conversations")),
     getConversation: (conversationId: string) => call(client.GET("/api/conversations/{id}", id(conversationId))),
     deleteConversation: async (conversationId: string) => {

@@ -8,7 +8,7 @@ namespace McpStack.Mcp.Tools;
 public sealed class HealthTools(AppDbContext db, TimeProvider timeProvider)
 {
     [McpServerTool(Name = "health", Title = "Server health", ReadOnly = true, Idempotent = true, UseStructuredContent = true)]
-    [Description("Tells whether the task server and its database are working. Call it when other tools fail unexpectedly.")]
+    [Description("Tells whether the server and its database are working. Call it when other tools fail unexpectedly.")]
     public async Task<HealthResult> Health(CancellationToken cancellationToken = default)
     {
         var databaseReachable = await db.Database.CanConnectAsync(cancellationToken);

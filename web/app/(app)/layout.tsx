@@ -14,7 +14,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 py-3 dark:border-slate-800">
         <span className="font-semibold text-indigo-600 dark:text-indigo-400">McpStack</span>
         <nav aria-label="Main" className="flex gap-1">
+          {/*#if (sampleTasks)*/}
           <NavLink href="/tasks">Tasks</NavLink>
+          {/*#endif*/}
           <NavLink href="/chat">Chat</NavLink>
           <NavLink href="/connected-apps">Connected apps</NavLink>
         </nav>

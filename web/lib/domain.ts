@@ -1,0 +1,29 @@
+import type { ApiClient } from "./api";
+
+// The domain's own words and places in the web tier (the sample: tasks), kept here so the pages stay generic. A
+// solution made with `dotnet new mcpstack --domain empty` has its own copy of this file; the Tasks page is the sample's.
+
+export const appDescription = "Tasks and an AI assistant that manages them through MCP tools.";
+
+/** Where a signed-in user lands. */
+export const homePath = "/tasks";
+
+export const chatIntro = "Ask the assistant to manage your tasks.";
+export const chatPlaceholder = "Ask about your tasks…";
+export const slashPlaceholder = "Try /add Buy milk";
+/** Prompts offered on an empty conversation, with a model and without one (slash commands). */
+export const chatSuggestions = ["What is on my list?", "Add “Call the dentist” for tomorrow", "Which tasks are overdue?"];
+export const slashSuggestions = ["/list", "/add Buy milk", "/help"];
+
+/** The question before a call that needs the user's approval, before anything is looked up. */
+export function approvalFallback(tool: string): string {
+  return tool === "delete_task" ? "Delete this task?" : `Run ${tool}?`;
+}
+
+/** The question in the user's words: the task's title, not its id. */
+export async function approvalQuestion(api: ApiClient, tool: string, input: unknown): Promise<string> {
+  const id = typeof input === "object" && input !== null && "id" in input ? String((input as { id: unknown }).id) : undefined;
+  if (tool !== "delete_task" || !id) return approvalFallback(tool);
+  const task = await api.getTask(id);
+  return `Delete “${task.title}”?`;
+}
