@@ -63,3 +63,14 @@ test("secrets come from the Secret, never from plain values", () => {
     }
   }
 });
+
+test("api and mcp leave gracefully: the grace period covers the readiness delay and the drain time", () => {
+  const seconds = (span) => span.split(":").reduce((total, part) => total * 60 + Number(part), 0);
+  for (const name of ["api", "mcp"]) {
+    const { doc } = docs.find((d) => d.doc.kind === "Deployment" && d.doc.metadata.name === name);
+    const env = Object.fromEntries(doc.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+    const delay = seconds(env.Shutdown__ReadinessDelay), drain = seconds(env.Shutdown__DrainTime);
+    assert.ok(delay >= 5, `${name}: readiness turns red for a while before the pod stops listening`);
+    assert.ok(doc.spec.template.spec.terminationGracePeriodSeconds > delay + drain, `${name}: terminationGracePeriodSeconds > ${delay} + ${drain}`);
+  }
+});

@@ -3,7 +3,7 @@
 // `npm run build:image`, and its server and migration are what the browser tests run.)
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -12,6 +12,8 @@ import { startIssuer } from "./issuer.mjs";
 import { freePort } from "../../tests/free-port.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+// The bad-input checks use the sample's task endpoints and tools, which a solution made with --domain empty has not.
+const sample = existsSync(path.join(root, "src", "McpStack.Api", "Tasks"));
 const work = mkdtempSync(path.join(tmpdir(), "mcpstack-publish-"));
 const issuer = await startIssuer();
 after(async () => {
@@ -21,7 +23,7 @@ after(async () => {
 
 
 for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
-  test(`${project}: publishes, migrates, serves, answers its health check, and bad input with 400`, { timeout: 240_000 }, async () => {
+  test(`${project}: publishes, migrates, serves, answers its health check and bad input with 400, and leaves gracefully on SIGTERM`, { timeout: 240_000 }, async () => {
     const out = path.join(work, project);
     const publish = spawnSync("dotnet", ["publish", `src/${project}`, "-c", "Release", "-o", out, "--nologo", "-v", "quiet"], { cwd: root, encoding: "utf8" });
     assert.equal(publish.status, 0, publish.stdout + publish.stderr);
@@ -39,6 +41,7 @@ for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
       Auth__Issuers__0__JwksUrl: issuer.jwksUrl,
       Auth__Audience: audience,
       Auth__RequireHttpsMetadata: "false",
+      Shutdown__ReadinessDelay: "00:00:03",
       ...(project === "McpStack.Mcp" ? { Mcp__ResourceUrl: audience } : {}),
     };
     // Production needs the api's delegation key; a throwaway one here.
@@ -57,8 +60,16 @@ for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
         healthy = spawnSync("dotnet", [`${project}.dll`, "healthcheck"], { cwd: out, env: serviceEnv }).status;
       }
       assert.equal(healthy, 0, `healthcheck never passed:\n${log}`);
-      await (project === "McpStack.Api" ? checkApiBadInput : checkMcpBadInput)(`http://127.0.0.1:${port}`, issuer.token("published-user", audience));
+      if (sample) await (project === "McpStack.Api" ? checkApiBadInput : checkMcpBadInput)(`http://127.0.0.1:${port}`, issuer.token("published-user", audience));
       assert.doesNotMatch(log, /\bat \S+\(|Unhandled exception/, "no stack trace in the service's log");
+
+      // SIGTERM, as Kubernetes and compose stop it: out of rotation at once, still serving for the readiness delay, then gone, exit 0.
+      const exited = new Promise((resolve) => service.once("exit", (code) => resolve(code)));
+      service.kill("SIGTERM");
+      const status = async (p) => (await fetch(`http://127.0.0.1:${port}${p}`)).status;
+      assert.equal(await status("/health/ready"), 503, `readiness red after SIGTERM:\n${log}`);
+      assert.equal(await status("/health"), 200, "still serving during the readiness delay");
+      assert.equal(await exited, 0, `exit code after SIGTERM:\n${log}`);
     } finally {
       service.kill("SIGTERM");
       await new Promise((resolve) => (service.exitCode !== null ? resolve() : service.once("exit", resolve)));

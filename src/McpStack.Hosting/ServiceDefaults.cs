@@ -47,6 +47,7 @@ public static partial class ServiceDefaults
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddOptions<QuotaOptions>().Bind(builder.Configuration.GetSection(QuotaOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag]);
+        builder.AddGracefulShutdown();
 
         // Exports only where a collector is configured; the standard OTEL_* variables tune it.
         var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

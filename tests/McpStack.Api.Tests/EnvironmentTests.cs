@@ -49,15 +49,17 @@ public sealed class EnvironmentTests
     }
 
     [Theory]
-    [InlineData("--Auth:Issuers:0:MaxTokenLifetime=2.00:00:00")]
-    [InlineData("--Auth:Issuers:0:UserNamespace=a|b")]
-    public async Task An_issuer_setting_out_of_bounds_fails_the_start(string setting)
+    [InlineData("--Auth:Issuers:0:MaxTokenLifetime=2.00:00:00", "Each Auth:Issuers entry needs")]
+    [InlineData("--Auth:Issuers:0:UserNamespace=a|b", "Each Auth:Issuers entry needs")]
+    [InlineData("--Shutdown:ReadinessDelay=00:02:00", "Shutdown:ReadinessDelay must be between")]
+    [InlineData("--Shutdown:DrainTime=00:00:00", "Shutdown:DrainTime must be between")]
+    public async Task A_setting_out_of_bounds_fails_the_start_and_says_which(string setting, string message)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var issuer = await TestIssuer.StartAsync();
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         var error = await Assert.ThrowsAnyAsync<Exception>(() => ApiHost.StartAsync(database, issuer, url, url + "/mcp", [setting]));
-        Assert.Contains("Each Auth:Issuers entry needs", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 
 namespace McpStack.Testing;
 
@@ -17,6 +18,12 @@ public abstract class LoopbackHost(WebApplication app, string baseUrl) : IAsyncD
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
+
+    /// <summary>
+    /// What <c>app.Run</c> does after start, as the published service runs: waits until the service is asked to stop
+    /// (<c>IHostApplicationLifetime.StopApplication</c>, which SIGTERM leads to), then stops it.
+    /// </summary>
+    public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
 
     private int _disposed;
 
