@@ -74,3 +74,8 @@ test("api and mcp leave gracefully: the grace period covers the readiness delay 
     assert.ok(doc.spec.template.spec.terminationGracePeriodSeconds > delay + drain, `${name}: terminationGracePeriodSeconds > ${delay} + ${drain}`);
   }
 });
+
+test("the api checks its delegation key against the JWKS the MCP server reads", () => {
+  const envOf = (name) => Object.fromEntries(docs.find((d) => d.doc.kind === "Deployment" && d.doc.metadata.name === name).doc.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+  assert.equal(envOf("api").Delegation__JwksUrl, envOf("mcp").Auth__Issuers__0__JwksUrl);
+});

@@ -28,6 +28,16 @@ public sealed class DelegationOptions
     /// </summary>
     public string? SigningKeyPem { get; set; }
 
+    /// <summary>
+    /// Where the MCP server reads this api's keys (its <c>Auth:Issuers</c> entry for the api), unset: the issuer's
+    /// <c>/.well-known/jwks.json</c>. Readiness reads it too, to tell a replica whose key is not there (a different
+    /// <see cref="SigningKeyPem"/>) before its tool calls fail; behind a load balancer, any replica may answer.
+    /// </summary>
+    [Url]
+    public string? JwksUrl { get; set; }
+
+    public string PublishedJwksUrl => JwksUrl is { Length: > 0 } url ? url : Issuer.TrimEnd('/') + "/.well-known/jwks.json";
+
     /// <summary>How long one tool call may take before it is abandoned.</summary>
     public TimeSpan ToolCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

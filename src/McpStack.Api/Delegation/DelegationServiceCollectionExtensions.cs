@@ -46,9 +46,13 @@ public static class DelegationServiceCollectionExtensions
             });
 
         services.AddHttpClient(McpHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
+        services.AddHttpClient(DelegationKeyHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
+        services.AddSingleton<DelegationKeyHealthCheck>(); // one instance: it remembers what it found for a while
         // Reported, not used to take the api out of service: REST task endpoints work without the MCP server, so an
         // MCP outage makes readiness Degraded (still 200), not Unhealthy (which would drop every api pod at once).
         services.AddHealthChecks().AddCheck<McpHealthCheck>("mcp", failureStatus: HealthStatus.Degraded, tags: [ServiceDefaults.ReadyTag]);
+        // Reported the same way: a replica signing with another key than its peers fails only its own tool calls.
+        services.AddHealthChecks().AddCheck<DelegationKeyHealthCheck>("delegation-key", failureStatus: HealthStatus.Degraded, tags: [ServiceDefaults.ReadyTag]);
         return services;
     }
 }

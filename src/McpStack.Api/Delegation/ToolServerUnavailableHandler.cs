@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace McpStack.Api.Delegation;
 
@@ -7,7 +8,7 @@ namespace McpStack.Api.Delegation;
 /// The MCP server cannot be reached (stopped, refusing connections, not answering in time): 503 with Retry-After,
 /// not a 500. The chat turns such failures into a tool error the model sees instead (see ChatTurn).
 /// </summary>
-public sealed class ToolServerUnavailableHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed partial class ToolServerUnavailableHandler(IProblemDetailsService problemDetails, DelegationSigningKey key, IOptions<DelegationOptions> options, ILogger<ToolServerUnavailableHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -15,6 +16,9 @@ public sealed class ToolServerUnavailableHandler(IProblemDetailsService problemD
             || (exception is OperationCanceledException or TimeoutException && !httpContext.RequestAborted.IsCancellationRequested);
         if (!unreachable || !httpContext.Request.Path.StartsWithSegments("/api/tools")) return false;
 
+        // The MCP server refusing the api's own token is no outage: the keys do not match (see DelegationKeyHealthCheck).
+        var refused = (exception as HttpRequestException ?? exception.InnerException as HttpRequestException)?.StatusCode == System.Net.HttpStatusCode.Unauthorized;
+        if (refused) LogRefused(logger, key.Key.KeyId, options.Value.PublishedJwksUrl);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "5";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -24,9 +28,13 @@ public sealed class ToolServerUnavailableHandler(IProblemDetailsService problemD
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The tool server is not reachable.",
-                Detail = "Nothing was done. Try again in a moment.",
+                Title = refused ? "The tool server refused this server's credentials." : "The tool server is not reachable.",
+                Detail = refused ? "Nothing was done. The servers are not set up to trust each other; their operators can see why in the api's log."
+                    : "Nothing was done. Try again in a moment.",
             },
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The MCP server refused this api replica's token (signed with key {KeyId}). It reads the api's keys at its Auth:Issuers JWKS URL (the api expects {JwksUrl}): every api replica needs the same Delegation:SigningKeyPem, and that URL must serve it.")]
+    private static partial void LogRefused(ILogger logger, string keyId, string jwksUrl);
 }
