@@ -4,6 +4,7 @@ using System.Text.Json;
 using McpStack.Api.Delegation;
 using McpStack.Api.Tasks;
 using McpStack.Api.Tools;
+using McpStack.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -125,5 +126,77 @@ public sealed class DelegationTests(SqliteStack stack) : IClassFixture<SqliteSta
         request.Headers.Accept.ParseAdd("text/event-stream");
         using var response = await mcp.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
+
+/// <summary>A stack that records every request the api's MCP client sends: its JSON-RPC method, tool, title argument and token subject.</summary>
+public sealed class RecordedMcpStack() : StackFixture(DatabaseProvider.Sqlite)
+{
+    public System.Collections.Concurrent.ConcurrentQueue<(string Method, string? Tool, string? Title, string? Subject)> Sent { get; } = new();
+
+    protected override void OverrideServices(IServiceCollection services) =>
+        // Added after the app's own handlers, so it sees each request as it leaves: token set, after retries.
+        services.AddHttpClient(McpToolClient.HttpClientName).AddHttpMessageHandler(() => new Recorder(Sent));
+
+    private sealed class Recorder(System.Collections.Concurrent.ConcurrentQueue<(string, string?, string?, string?)> sent) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var subject = request.Headers.Authorization?.Parameter is { } token ? new JsonWebToken(token).Subject : null;
+            if (request.Content is not null)
+            {
+                var body = JsonDocument.Parse(await request.Content.ReadAsStringAsync(cancellationToken)).RootElement;
+                var method = body.GetProperty("method").GetString()!;
+                var parameters = body.TryGetProperty("params", out var p) ? p : default;
+                string? Read(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                var title = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("arguments", out var a) ? Read(a, "title") : null;
+                sent.Enqueue((method, Read(parameters, "name"), title, subject));
+            }
+            else
+            {
+                sent.Enqueue((request.Method.Method, null, null, subject));
+            }
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// The user a delegated call acts as travels in an AsyncLocal read by one process-wide HTTP handler. Everything the
+/// SDK sends on its own (connecting, notifications) is recorded beside the tool calls: a tool call always carries the
+/// token of the user it was made for, and what else is sent acts on no one's data.
+/// </summary>
+public sealed class DelegatedIdentityTests(RecordedMcpStack stack) : IClassFixture<RecordedMcpStack>
+{
+    private static readonly string[] ProtocolOnly = ["initialize", "notifications/initialized", "server/discover", "tools/list", "notifications/cancelled", "DELETE", "GET"];
+
+    [Fact]
+    public async Task No_request_the_api_sends_to_the_mcp_server_carries_another_users_identity()
+    {
+        var users = Enumerable.Range(0, 12).Select(i => Http.NewUser($"p{i}")).ToArray();
+        // All at once from a cold client: the first calls race to connect, each flow with its own user.
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (user, ct) =>
+        {
+            using var client = stack.ClientFor(user);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/tools", ct)).StatusCode);
+            for (var i = 0; i < 3; i++)
+            {
+                using var response = await client.PostAsJsonAsync("/api/tools/add_task", new { title = $"{user}|{i}" }, ct);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        });
+
+        var sent = stack.Sent.ToList();
+        var calls = sent.Where(s => s.Method == "tools/call").ToList();
+        Assert.Equal(users.Length * 3, calls.Count);
+        Assert.All(calls, c => Assert.Equal(c.Title!.Split('|')[0], c.Subject));
+        // The SDK connected on its own within one of these flows (2026-07-28: server/discover; 2025-11-25: initialize).
+        Assert.Contains(sent, s => s.Method is "server/discover" or "initialize");
+        // Everything else is the protocol's own, acting on no user's data, and carries one of the callers' tokens or none.
+        Assert.All(sent.Where(s => s.Method != "tools/call"), s =>
+        {
+            Assert.Contains(s.Method, ProtocolOnly);
+            Assert.True(s.Subject is null || users.Contains(s.Subject), $"{s.Method} carried {s.Subject}");
+        });
     }
 }
