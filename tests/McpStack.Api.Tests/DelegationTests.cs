@@ -130,7 +130,7 @@ public sealed class DelegationTests(SqliteStack stack) : IClassFixture<SqliteSta
 }
 
 /// <summary>A stack that records every request the api's MCP client sends: its JSON-RPC method, tool, title argument and token subject.</summary>
-public sealed class RecordedMcpStack() : StackFixture(DatabaseProvider.Sqlite)
+public sealed class RecordingMcpClientStack() : StackFixture(DatabaseProvider.Sqlite)
 {
     public System.Collections.Concurrent.ConcurrentQueue<(string Method, string? Tool, string? Title, string? Subject)> Sent { get; } = new();
 
@@ -166,7 +166,7 @@ public sealed class RecordedMcpStack() : StackFixture(DatabaseProvider.Sqlite)
 /// SDK sends on its own (connecting, notifications) is recorded beside the tool calls: a tool call always carries the
 /// token of the user it was made for, and what else is sent acts on no one's data.
 /// </summary>
-public sealed class DelegatedIdentityTests(RecordedMcpStack stack) : IClassFixture<RecordedMcpStack>
+public sealed class DelegatedIdentityTests(RecordingMcpClientStack stack) : IClassFixture<RecordingMcpClientStack>
 {
     private static readonly string[] ProtocolOnly = ["initialize", "notifications/initialized", "server/discover", "tools/list", "notifications/cancelled", "DELETE", "GET"];
 
