@@ -50,7 +50,6 @@ public static class ApiApp
         app.UseCors(CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
 
         app.MapHealthEndpoints();
         app.MapDelegationJwks();

@@ -46,6 +46,8 @@ public static partial class ServiceDefaults
         builder.Services.AddExceptionHandler<RequestBindingExceptionHandler>();
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddOptions<QuotaOptions>().Bind(builder.Configuration.GetSection(QuotaOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RateLimitStoreOptions>().Bind(builder.Configuration.GetSection(RateLimitStoreOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<RateLimitCounter>();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag]);
         builder.AddGracefulShutdown();
 

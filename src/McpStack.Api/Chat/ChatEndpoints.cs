@@ -15,7 +15,7 @@ public static class ChatEndpoints
             .WithName("Chat")
             .WithTags("Chat")
             .RequireAuthorization()
-            .RequireRateLimiting(RateLimiting.Chat)
+            .RequireChatBudget()
             // The stream by default; the whole turn as one document with Accept: application/json.
             .Produces<ChatTurnResult>(StatusCodes.Status200OK, "text/event-stream", "application/json")
             // 404: no such conversation; 409: a turn of this conversation is still running.

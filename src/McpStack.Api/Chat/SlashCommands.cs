@@ -105,7 +105,7 @@ public sealed class SlashCommands(McpToolClient tools)
         var callId = $"call_{++_calls}_{Guid.NewGuid():N}"[..24];
         await recorder.OnUpdateAsync(new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent(callId, tool, args)]), cancellationToken);
         var readOnly = (await tools.ListToolsAsync(userId, cancellationToken)).FirstOrDefault(t => t.Name == tool) is { } known && McpToolClient.IsReadOnly(known);
-        var result = _guard?.Refusal(tool, readOnly, args) is { } refusal
+        var result = _guard is not null && await _guard.RefusalAsync(tool, readOnly, args, cancellationToken) is { } refusal
             ? new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = refusal }] }
             : await tools.CallToolAsync(userId, tool, args, cancellationToken);
         var json = JsonSerializer.SerializeToElement(result, McpJsonUtilities.DefaultOptions);

@@ -18,7 +18,7 @@ public sealed class ToolCallGuard(WriteBudget budget, ChatModelOptions options, 
     private int _calls;
 
     /// <summary>Why the call may not run, or null when it may.</summary>
-    public string? Refusal(string tool, bool readOnly, IEnumerable<KeyValuePair<string, object?>> arguments)
+    public async ValueTask<string?> RefusalAsync(string tool, bool readOnly, IEnumerable<KeyValuePair<string, object?>> arguments, CancellationToken cancellationToken)
     {
         if (FunctionInvokingChatClient.CurrentContext is { FunctionCallIndex: var index, FunctionCount: var count } && index >= options.MaxToolCallsPerMessage)
         {
@@ -32,7 +32,7 @@ public sealed class ToolCallGuard(WriteBudget budget, ChatModelOptions options, 
         {
             return Say($"The arguments of {tool} were {oversize}; it was not run.");
         }
-        return !readOnly && !budget.TryTake(userId, out var retryAfter) ? budget.Refusal(retryAfter) : null;
+        return !readOnly && await budget.TryTakeAsync(userId, cancellationToken) is (false, var retryAfter) ? budget.Refusal(retryAfter) : null;
     }
 
     /// <summary>The MCP tools for a model, each call passing this guard first.</summary>
@@ -42,9 +42,9 @@ public sealed class ToolCallGuard(WriteBudget budget, ChatModelOptions options, 
 
     private sealed class GuardedTool(McpClientTool tool, ToolCallGuard guard) : DelegatingAIFunction(tool)
     {
-        protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
-            guard.Refusal(tool.Name, McpToolClient.IsReadOnly(tool), arguments) is { } refusal
-                ? ValueTask.FromResult<object?>(ToolOutcome.Error(refusal))
-                : base.InvokeCoreAsync(arguments, cancellationToken);
+        protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
+            await guard.RefusalAsync(tool.Name, McpToolClient.IsReadOnly(tool), arguments, cancellationToken) is { } refusal
+                ? ToolOutcome.Error(refusal)
+                : await base.InvokeCoreAsync(arguments, cancellationToken);
     }
 }

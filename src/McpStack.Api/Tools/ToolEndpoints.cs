@@ -44,7 +44,7 @@ public static class ToolEndpoints
         {
             return TypedResults.Problem($"There is no tool named '{name}'.", statusCode: StatusCodes.Status404NotFound);
         }
-        if (!McpToolClient.IsReadOnly(tool) && !budget.TryTake(user.UserId!, out var retryAfter))
+        if (!McpToolClient.IsReadOnly(tool) && await budget.TryTakeAsync(user.UserId!, cancellationToken) is (false, var retryAfter))
         {
             return RateLimiting.TooManyRequests(http, retryAfter, budget.Refusal(retryAfter));
         }

@@ -12,14 +12,16 @@ namespace McpStack.Mcp.Tools;
 /// counted, by the same <see cref="ToolCatalog"/> the scope check reads, so the two always agree on what a write is.
 /// A refused call is an <c>isError</c> result saying when to try again; nothing runs.
 /// </summary>
-public sealed class ToolWriteLimit(IOptions<McpEndpointOptions> options) : PerUserWriteLimit(options.Value.WritesPerMinute)
+public sealed class ToolWriteLimit(IOptions<McpEndpointOptions> options, RateLimitCounter counter)
+    : PerUserLimit("mcp-writes", options.Value.WritesPerMinute, counter)
 {
     /// <summary>Why the call may not run now, or null.</summary>
-    public string? Refusal(ToolCatalog catalog, string? tool, ClaimsPrincipal? user) =>
-        catalog.IsReadOnly(tool ?? "")
-        || TryTake(user?.FindFirstValue(JwtAuthenticationExtensions.UserKeyClaim) ?? "", out var retryAfter)
-            ? null
-            : Refusal(retryAfter);
+    public async ValueTask<string?> RefusalAsync(ToolCatalog catalog, string? tool, ClaimsPrincipal? user, CancellationToken cancellationToken)
+    {
+        if (catalog.IsReadOnly(tool ?? "")) return null;
+        var (taken, retryAfter) = await TryTakeAsync(user?.FindFirstValue(JwtAuthenticationExtensions.UserKeyClaim) ?? "", cancellationToken);
+        return taken ? null : Refusal(retryAfter);
+    }
 }
 
 public static class ToolWriteLimits
@@ -28,7 +30,8 @@ public static class ToolWriteLimits
     {
         builder.Services.AddSingleton<ToolWriteLimit>();
         return builder.WithRequestFilters(filters => filters.AddCallToolFilter(next => async (context, cancellationToken) =>
-            context.Services?.GetRequiredService<ToolWriteLimit>().Refusal(catalog, context.Params?.Name, context.User) is { } refusal
+            context.Services is { } services
+            && await services.GetRequiredService<ToolWriteLimit>().RefusalAsync(catalog, context.Params?.Name, context.User, cancellationToken) is { } refusal
                 ? new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = refusal }] }
                 : await next(context, cancellationToken)));
     }

@@ -140,6 +140,28 @@ namespace McpStack.Data.Migrations.Sqlite
                     b.ToTable("tasks", (string)null);
                 });
 
+            modelBuilder.Entity("McpStack.Data.RateLimits.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Partition")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Hits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hits");
+
+                    b.HasKey("Partition", "WindowStart");
+
+                    b.ToTable("rate_limit_windows", (string)null);
+
+                    b.HasAnnotation("Npgsql:UnloggedTable", true);
+                });
+
             modelBuilder.Entity("McpStack.Data.Entities.Message", b =>
                 {
                     b.HasOne("McpStack.Data.Entities.Conversation", null)
