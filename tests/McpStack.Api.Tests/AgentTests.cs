@@ -143,8 +143,16 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
 
         await SetLeaseAsync(user, first.ConversationId, DateTime.UtcNow.AddSeconds(-1)); // that process died; its lease ran out
         Assert.True((await client.ChatAsync("two", first.ConversationId)).Done);
+        // The conversation says its turn was cut; the model is not shown that (errors are not history).
         var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{first.ConversationId}"))!;
-        Assert.Equal(["user", "assistant", "user", "assistant"], stored.Messages.Select(m => m.Role));
+        Assert.Equal(["user", "assistant", "error", "user", "assistant"], stored.Messages.Select(m => m.Role));
+        Assert.Equal(ConversationStore.InterruptedTurn, stored.Messages[2].Content);
+        Assert.DoesNotContain(stack.Model.Requests[^1], m => m.Text.Contains("interrupted", StringComparison.Ordinal));
+
+        // Freed by the turn as usual: the next one is no takeover.
+        Assert.True((await client.ChatAsync("three", first.ConversationId)).Done);
+        stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{first.ConversationId}"))!;
+        Assert.Single(stored.Messages, m => m.Role == "error");
     }
 
     private async Task SetLeaseAsync(string user, Guid conversationId, DateTime until)

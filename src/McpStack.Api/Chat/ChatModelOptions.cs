@@ -37,6 +37,13 @@ public sealed class ChatModelOptions
     [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
     public TimeSpan TurnTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a conversation stays held beyond <see cref="TurnTimeout"/> by a turn that never finished (its api
+    /// replica died): a lease only outlives its turn then, and the next turn after it records the interruption.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan TurnLeaseMargin { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many earlier messages of the conversation the model sees.</summary>
     [Range(2, 500)]
     public int HistoryMessages { get; set; } = 40;

@@ -19,8 +19,8 @@ public sealed partial class ConversationStore(
 {
     private const int TitleLength = 60;
 
-    /// <summary>Beyond the turn timeout, so a lease only outlives its turn when the process answering it died.</summary>
-    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
+    /// <summary>What a conversation says of a turn whose lease expired unfinished (the replica answering it stopped).</summary>
+    public const string InterruptedTurn = "The previous answer was interrupted: the server answering it stopped. Ask again if you still need it.";
 
     /// <summary>
     /// The conversation a turn is answered in, with its turn lease taken: a new one, or an existing one of the user's
@@ -29,13 +29,17 @@ public sealed partial class ConversationStore(
     public async Task<Conversation> BeginTurnAsync(Guid? id, string firstMessage, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var leaseUntil = now + options.Value.TurnTimeout + LeaseMargin;
+        var leaseUntil = now + options.Value.TurnTimeout + options.Value.TurnLeaseMargin;
         if (id is { } existing)
         {
             var taken = await db.Conversations
-                .Where(c => c.Id == existing && (c.TurnLeaseUntil == null || c.TurnLeaseUntil < now))
+                .Where(c => c.Id == existing && c.TurnLeaseUntil == null)
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken);
-            if (taken == 0)
+            // Rarely: a lease left by a turn that never finished, taken over once it expired.
+            var interrupted = taken == 0 && await db.Conversations
+                .Where(c => c.Id == existing && c.TurnLeaseUntil < now)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken) == 1;
+            if (taken == 0 && !interrupted)
             {
                 throw await db.Conversations.AnyAsync(c => c.Id == existing, cancellationToken)
                     ? new ConversationBusyException(existing)
@@ -44,6 +48,11 @@ public sealed partial class ConversationStore(
             // The UPDATE proved it exists and is the user's: no need to read it back.
             var held = new Conversation { Id = existing, UserId = currentUser.UserId!, TurnLeaseUntil = leaseUntil };
             db.Conversations.Attach(held);
+            if (interrupted)
+            {
+                // Saved with the turn's first message; stamped before it, so the conversation reads in order.
+                db.Messages.Add(new Message { ConversationId = existing, Role = MessageRoles.Error, Content = InterruptedTurn });
+            }
             return held;
         }
         if (await db.Conversations.CountAsync(cancellationToken) >= quotas.Value.MaxConversationsPerUser)
