@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every McpStack test: .NET (SQLite and a throwaway PostgreSQL server), the MCP conformance suite,
-# the web tier's unit tests, the browser tests against all three tiers, the deployment checks and the template pack.
+# the web tier's unit tests, the browser tests against all three tiers (and two replicas of api and mcp behind proxies),
+# the deployment checks and the template pack.
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"

@@ -32,6 +32,7 @@ int[] concurrency = [.. Option("--concurrency", "1,8,32,128").Split(',').Select(
 var providers = Option("--databases", "sqlite,postgres").Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true)).ToList();
 var chatTurns = int.Parse(Option("--chat-turns", "200"), CultureInfo.InvariantCulture);
 var soakSeconds = int.Parse(Option("--soak", "0"), CultureInfo.InvariantCulture);
+var skipRateLimits = args.Contains("--no-rate-limits");
 var output = Option("--out", Path.Combine(RepoPaths.Root, "artifacts", "bench", "results.md"));
 var script = Path.Combine(RepoPaths.Root, "bench", "wrk-post.lua");
 var getScript = Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua");
@@ -56,6 +57,11 @@ var ceilings = new Dictionary<int, double>();
 var mcpList = new Dictionary<(DatabaseProvider, int), double>();
 
 await using var issuer = await TestIssuer.StartAsync();
+if (args.Contains("--rate-limits-only"))
+{
+    Console.WriteLine(await RateLimitCost.MeasureAsync(issuer, apiDll, script, providers, duration));
+    return 0;
+}
 foreach (var provider in providers)
 {
     await using var database = await TestDatabase.CreateAsync(provider);
@@ -193,20 +199,7 @@ var apiUrl = $"http://127.0.0.1:{apiPort}";
 using var delegationKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
 await using (var apiDb = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite))
 await using (var api = await ServerProcess.StartAsync(apiDll, apiUrl + "/health",
-                 new Dictionary<string, string>
-                 {
-                     ["ASPNETCORE_URLS"] = apiUrl,
-                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                     ["DATABASE_URL"] = apiDb.Url,
-                     ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
-                     ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
-                     ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00",
-                     ["Auth__Audience"] = apiUrl,
-                     ["Auth__RequireHttpsMetadata"] = "false",
-                     ["Delegation__SigningKeyPem"] = delegationKey.ExportECPrivateKeyPem(),
-                     ["RateLimits__WritesPerMinute"] = "1000",
-                     ["Logging__LogLevel__Default"] = "Warning",
-                 }))
+                 ServerProcess.ApiEnvironment(apiUrl, apiDb.Url, issuer, delegationKey.ExportECPrivateKeyPem(), ("RateLimits__WritesPerMinute", "1000"))))
 {
     await Task.Delay(1000);
     starts.Add($"| api (SQLite) | {api.StartTime.TotalMilliseconds:0} ms | {api.RssKiB() / 1024.0:0.0} MiB |");
@@ -239,6 +232,11 @@ if (soakSeconds > 0)
 }
 
 var chat = await ChatOverhead.MeasureAsync(chatTurns);
+if (!skipRateLimits)
+{
+    report.AppendLine();
+    report.Append(await RateLimitCost.MeasureAsync(issuer, apiDll, script, providers, duration));
+}
 report.AppendLine();
 report.AppendLine("| start-up (Release, to the first healthy probe) | time | RSS |");
 report.AppendLine("|---|---|---|");

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
 namespace McpStack.Data;
 
@@ -29,9 +31,13 @@ public static class DataServiceCollectionExtensions
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(database.ConnectionString);
                 services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(database.ConnectionString), optionsLifetime: ServiceLifetime.Singleton);
+                services.AddSingleton(SqliteFactory.Instance.CreateDataSource(database.ConnectionString));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(database.ConnectionString), optionsLifetime: ServiceLifetime.Singleton);
+                // One pool for EF Core and for the few statements that go around it (DbDataSource, as the rate limits use).
+                services.AddSingleton<DbDataSource>(_ => NpgsqlDataSource.Create(database.ConnectionString));
+                services.AddDbContext<AppDbContext, PostgresAppDbContext>(
+                    (provider, o) => o.UseNpgsql(provider.GetRequiredService<DbDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
                 break;
         }
         // Each feature's service (TaskService, and any added later): one per request, beside the request's DbContext.

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using McpStack.Data;
 using McpStack.Data.RateLimits;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +32,7 @@ public sealed class RateLimitStoreOptions
 /// process: the service keeps serving (what it does next needs the database anyway, and says so), and limits stay.
 /// </summary>
 public sealed partial class RateLimitCounter(
-    IServiceScopeFactory scopes, DatabaseConnection database, IOptions<RateLimitStoreOptions> options, TimeProvider timeProvider,
+    DbDataSource dataSource, DatabaseConnection database, IOptions<RateLimitStoreOptions> options, TimeProvider timeProvider,
     ILogger<RateLimitCounter> logger)
 {
     private int _unreachable;
@@ -52,8 +52,7 @@ public sealed partial class RateLimitCounter(
         var untilEnd = DateTimeOffset.FromUnixTimeMilliseconds((windowStart + 1) * (long)window.TotalMilliseconds) - now;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var hits = await scope.ServiceProvider.GetRequiredService<AppDbContext>().HitAsync(partition, windowStart, cancellationToken);
+            var hits = await dataSource.HitAsync(partition, windowStart, cancellationToken);
             if (Interlocked.Exchange(ref _unreachable, 0) == 1) LogCountingAgain(logger);
             return (hits, untilEnd);
         }

@@ -33,6 +33,7 @@ public static partial class ServiceDefaults
                 context.ProblemDetails.Detail ??= "Send the body as JSON, with Content-Type: application/json.";
             }
         });
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>(); // after the built-in one
         // Minimal APIs throw on a body or query they cannot bind only in Development, and answer a bare 400 elsewhere;
         // throwing everywhere lets one handler answer the same problem, naming the field, in every environment.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -140,6 +140,13 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         await SetLeaseAsync(user, first.ConversationId, DateTime.UtcNow.AddMinutes(5)); // a turn another process is answering
         using var busy = await client.PostAsJsonAsync("/api/chat", new { conversationId = first.ConversationId, message = "two" });
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+        // A client that accepts only the stream is told why too.
+        using var streamOnly = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { conversationId = first.ConversationId, message = "two" }) };
+        streamOnly.Headers.Accept.ParseAdd("text/event-stream");
+        using var refused = await client.SendAsync(streamOnly);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("still being written", (await refused.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail, StringComparison.Ordinal);
 
         await SetLeaseAsync(user, first.ConversationId, DateTime.UtcNow.AddSeconds(-1)); // that process died; its lease ran out
         Assert.True((await client.ChatAsync("two", first.ConversationId)).Done);

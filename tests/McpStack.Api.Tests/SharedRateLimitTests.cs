@@ -77,6 +77,19 @@ public abstract class SharedRateLimitTests(DatabaseProvider provider, params str
     }
 
     [Fact]
+    public async Task Concurrent_writes_at_both_replicas_get_exactly_the_budget()
+    {
+        var rush = Http.NewUser("rush");
+        using var first = _stack.ClientFor(rush);
+        using var second = _secondApi.CreateClient(_stack.TokenFor(rush));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            (i % 2 == 0 ? first : second).PostAsJsonAsync("/api/tasks", new { title = $"r{i}" })));
+        Assert.Equal(Expected(Writes, 40), responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(40 - Expected(Writes, 40), responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        foreach (var response in responses) response.Dispose();
+    }
+
+    [Fact]
     public async Task Chat_turns_spend_one_budget_across_api_replicas()
     {
         var kim = Http.NewUser("kim");

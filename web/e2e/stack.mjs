@@ -12,7 +12,12 @@ const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const root = path.resolve(web, "..");
 
 
-function run(name, command, args, options) {
+/** The Release build of a .NET project under src/ (or tests/). */
+export const dll = (project, folder = "src") => path.join(root, folder, project, "bin", "Release", "net10.0", `${project}.dll`);
+export const projectDir = (project) => path.join(root, "src", project);
+export const standalone = path.join(web, ".next", "standalone");
+
+export function run(name, command, args, options) {
   const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   const log = [];
   const keep = (chunk) => {
@@ -24,7 +29,7 @@ function run(name, command, args, options) {
   return { name, child, log };
 }
 
-function exited(proc) {
+export function exited(proc) {
   return new Promise((resolve) => {
     // Killed by a signal, a process has no exit code but a signal code; one that could not start only an error.
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) resolve(proc.child.exitCode);
@@ -38,13 +43,13 @@ function exited(proc) {
   });
 }
 
-async function once(name, command, args, options) {
+export async function once(name, command, args, options) {
   const proc = run(name, command, args, options);
   const code = await exited(proc);
   if (code !== 0) throw new Error(`${name} failed (${code}):\n${proc.log.join("\n")}`);
 }
 
-async function waitFor(proc, url, seconds = 90) {
+export async function waitFor(proc, url, seconds = 90) {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited during start-up:\n${proc.log.join("\n")}`);
@@ -87,10 +92,8 @@ export async function startStack({ env = {} } = {}) {
     MCP_SERVER_URL: `${mcpUrl}/mcp`,
     ...env,
   };
-  const dll = (project) => path.join(root, "src", project, "bin", "Release", "net10.0", `${project}.dll`);
 
   await once("migrate", "dotnet", [dll("McpStack.Mcp"), "migrate"], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
-  const standalone = path.join(web, ".next", "standalone");
   if (!existsSync(path.join(standalone, "server.js"))) {
     throw new Error(`${standalone}/server.js is missing: build the web tier as its image runs it first (cd web && npm run build:image; ./run.sh's next build replaces it).`);
   }
