@@ -2,7 +2,8 @@
 # Runs the whole benchmark set (about 6 minutes on 2 cores) and writes a markdown table to artifacts/bench/results.md.
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL rows, the PostgreSQL server binaries. Loopback only.
 # Options are passed on: --duration 10 --concurrency 1,8,32,128 --databases sqlite,postgres --chat-turns 200 --soak 0 --out FILE
-# --no-rate-limits leaves out, --rate-limits-only runs only, the cost of counting rate limits in the database.
+# --no-rate-limits leaves out, --rate-limits-only runs only, the cost of counting rate limits in the database;
+# --startup-only publishes api and mcp as their Dockerfiles do and measures ready time, idle RSS and the first seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install wrk" >&2; exit 2; }

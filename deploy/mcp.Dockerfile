@@ -4,7 +4,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props McpStack.slnx ./
 COPY src/ src/
-RUN dotnet publish src/McpStack.Mcp -c Release -o /out
+RUN dotnet publish src/McpStack.Mcp -c Release -o /out -p:PublishReadyToRun=true --ucr
 
 # Runtime: the ASP.NET Core image (no SDK), as its non-root user.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -27,6 +27,13 @@ if (args is ["raw", var ceilingPort, var bodyFile])
     return 0;
 }
 
+// `dbceiling <port> <database URL>`: the database ceiling, the same statements and answer as list_tasks with bare ADO.NET.
+if (args is ["dbceiling", var dbCeilingPortArg, var dbCeilingDatabase])
+{
+    await DatabaseCeiling.RunAsync(int.Parse(dbCeilingPortArg, CultureInfo.InvariantCulture), dbCeilingDatabase);
+    return 0;
+}
+
 var duration = TimeSpan.FromSeconds(int.Parse(Option("--duration", "10"), CultureInfo.InvariantCulture));
 int[] concurrency = [.. Option("--concurrency", "1,8,32,128").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 var providers = Option("--databases", "sqlite,postgres").Split(',').Select(p => Enum.Parse<DatabaseProvider>(p, ignoreCase: true)).ToList();
@@ -55,8 +62,14 @@ var starts = new List<string>();
 string? listAnswer = null;
 var ceilings = new Dictionary<int, double>();
 var mcpList = new Dictionary<(DatabaseProvider, int), double>();
+var dbCeilings = new Dictionary<(DatabaseProvider, int), double>();
 
 await using var issuer = await TestIssuer.StartAsync();
+if (args.Contains("--startup-only"))
+{
+    Console.WriteLine(await Startup.MeasureAsync(issuer, script, duration));
+    return 0;
+}
 if (args.Contains("--rate-limits-only"))
 {
     Console.WriteLine(await RateLimitCost.MeasureAsync(issuer, apiDll, script, providers, duration));
@@ -155,6 +168,31 @@ foreach (var provider in providers)
         }
     }
     starts.Add($"| mcp ({provider}) after the load | | {server.RssKiB() / 1024.0:0.0} MiB (peak {server.PeakRssKiB() / 1024.0:0.0} MiB) |");
+
+    // The database ceiling: the same statements and answer with bare ADO.NET on the same database, right after.
+    var dbCeilingPort = FreePort.Next();
+    var ceilingUrl = $"http://127.0.0.1:{dbCeilingPort}";
+    await using (var ceiling = await ServerProcess.StartAsync(typeof(Wrk).Assembly.Location, ceilingUrl + "/health", new Dictionary<string, string>(),
+                     "dbceiling", dbCeilingPort.ToString(CultureInfo.InvariantCulture), database.Url))
+    {
+        using (var http = new HttpClient())
+        {
+            var answer = await (await http.PostAsync(ceilingUrl + "/mcp", new StringContent(ListBody))).Content.ReadAsStringAsync();
+            Console.WriteLine($"database ceiling answer: {answer.Length} characters (list_tasks: {listAnswer?.Length})");
+        }
+        // As long a warm-up as the MCP server had (its seeding and warm-ups): a fresh process takes ~25 s to full speed.
+        await Wrk.RunAsync(ceilingUrl + "/mcp", ListBody, null, 8, TimeSpan.FromSeconds(30), script);
+        foreach (var connections in concurrency)
+        {
+            var cpuBefore = ceiling.CpuTime();
+            var result = await Wrk.RunAsync(ceilingUrl + "/mcp", ListBody, null, connections, duration, script);
+            var cpu = (ceiling.CpuTime() - cpuBefore).TotalSeconds / duration.TotalSeconds * 100;
+            dbCeilings[(provider, connections)] = result.RequestsPerSecond;
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| database ceiling (bare ADO.NET, same statements and answer) | {provider} | {connections} | {result.RequestsPerSecond:0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.0} | {result.Errors} | {cpu:0} | {ceiling.RssKiB() / 1024.0:0} |");
+            Console.WriteLine($"database ceiling {provider} c={connections}: {result.RequestsPerSecond:0} req/s");
+        }
+    }
 }
 
 // The ceiling: the same answer from bare Kestrel.
@@ -178,15 +216,9 @@ await using (var raw = await ServerProcess.StartAsync(benchDll, $"http://127.0.0
 }
 File.Delete(bodyPath);
 
-report.AppendLine();
-report.AppendLine("**list_tasks as a fraction of the raw ceiling** (same answer, same connections):");
-report.AppendLine();
-report.AppendLine("| database | " + string.Join(" | ", concurrency.Select(c => $"c={c}")) + " |");
-report.AppendLine("|---|" + string.Concat(concurrency.Select(_ => "---|")));
-foreach (var provider in providers)
-{
-    report.AppendLine($"| {provider} | " + string.Join(" | ", concurrency.Select(c => (mcpList[(provider, c)] / ceilings[c]).ToString("P0", CultureInfo.InvariantCulture))) + " |");
-}
+FractionTable("**list_tasks as a fraction of the raw ceiling** (same answer, same connections):", (_, c) => ceilings[c]);
+FractionTable("**list_tasks as a fraction of the database ceiling** (same statements and answer, bare ADO.NET, same database and connections):",
+    (provider, c) => dbCeilings[(provider, c)]);
 
 report.AppendLine();
 report.AppendLine("**Where the time goes** (the MCP server, one layer added per row):");
@@ -250,6 +282,19 @@ Console.WriteLine();
 Console.WriteLine(report);
 Console.WriteLine($"Written to {output}");
 return 0;
+
+void FractionTable(string title, Func<DatabaseProvider, int, double> ceilingOf)
+{
+    report.AppendLine();
+    report.AppendLine(title);
+    report.AppendLine();
+    report.AppendLine("| database | " + string.Join(" | ", concurrency.Select(c => $"c={c}")) + " |");
+    report.AppendLine("|---|" + string.Concat(concurrency.Select(_ => "---|")));
+    foreach (var provider in providers)
+    {
+        report.AppendLine($"| {provider} | " + string.Join(" | ", concurrency.Select(c => (mcpList[(provider, c)] / ceilingOf(provider, c)).ToString("P0", CultureInfo.InvariantCulture))) + " |");
+    }
+}
 
 void RecordSoak(string scenario, string database, SoakResult soak)
 {

@@ -3,7 +3,7 @@
 // `npm run build:image`, and its server and migration are what the browser tests run.)
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -25,7 +25,11 @@ after(async () => {
 for (const project of ["McpStack.Mcp", "McpStack.Api"]) {
   test(`${project}: publishes, migrates, serves, answers its health check and bad input with 400, and leaves gracefully on SIGTERM`, { timeout: 240_000 }, async () => {
     const out = path.join(work, project);
-    const publish = spawnSync("dotnet", ["publish", `src/${project}`, "-c", "Release", "-o", out, "--nologo", "-v", "quiet"], { cwd: root, encoding: "utf8" });
+    // The Dockerfile's own `RUN dotnet publish …` line, with its output folder here.
+    const dockerfile = readFileSync(path.join(root, "deploy", project === "McpStack.Mcp" ? "mcp.Dockerfile" : "api.Dockerfile"), "utf8");
+    const [, ...publishArgs] = dockerfile.match(/^RUN (dotnet publish .*)$/m)[1].split(/\s+/);
+    publishArgs[publishArgs.indexOf("-o") + 1] = out;
+    const publish = spawnSync("dotnet", [...publishArgs, "--nologo", "-v", "quiet"], { cwd: root, encoding: "utf8" });
     assert.equal(publish.status, 0, publish.stdout + publish.stderr);
 
     const env = { ...process.env, DATABASE_URL: `sqlite:///${work}/${project}.db`, ASPNETCORE_ENVIRONMENT: "Production", Logging__LogLevel__Default: "Warning" };

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using McpStack.Data;
+using McpStack.Testing;
+using ModelContextProtocol.Client;
+
+namespace McpStack.Bench;
+
+/// <summary>
+/// The services as the Dockerfiles publish and run them (their <c>RUN dotnet publish</c> and <c>ENV</c> lines, read from
+/// deploy/*.Dockerfile): time from process start to the first 200 from <c>/health/ready</c>, RSS when idle, and the MCP
+/// server's first 3 s under immediate load against its steady state (an autoscaled replica is needed the moment it starts).
+/// </summary>
+public static class Startup
+{
+    private const string ListBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{"limit":50}}}""";
+
+    public static async Task<string> MeasureAsync(TestIssuer issuer, string script, TimeSpan duration, int starts = 5, int loadRuns = 3)
+    {
+        var report = new StringBuilder();
+        var folder = Path.Combine(RepoPaths.Root, "artifacts", "bench", "publish");
+        var (mcpDll, mcpEnvironment) = await PublishAsync("mcp", "McpStack.Mcp", folder);
+        var (apiDll, apiEnvironment) = await PublishAsync("api", "McpStack.Api", folder);
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        // Every MCP server started here is the same resource (the tokens' audience): the seeder's address.
+        var seedUrl = $"http://127.0.0.1:{FreePort.Next()}";
+
+        report.AppendLine(CultureInfo.InvariantCulture, $"**As the Dockerfiles publish and run them** ({string.Join(", ", mcpEnvironment.Select(e => $"{e.Key}={e.Value}"))}; SQLite; medians of {starts} starts):");
+        report.AppendLine();
+        report.AppendLine("| service | ready after start (median, min–max) | RSS idle 5 s after ready |");
+        report.AppendLine("|---|---|---|");
+        foreach (var (name, dll, dockerEnvironment) in new[] { ("mcp", mcpDll, mcpEnvironment), ("api", apiDll, apiEnvironment) })
+        {
+            var times = new List<double>();
+            var rss = new List<double>();
+            for (var i = 0; i < starts; i++)
+            {
+                var url = $"http://127.0.0.1:{FreePort.Next()}";
+                await using var server = await ServerProcess.StartAsync(dll, url + "/health/ready", Environment(name, url, database, issuer, dockerEnvironment));
+                times.Add(server.StartTime.TotalMilliseconds);
+                await Task.Delay(5000);
+                rss.Add(server.RssKiB() / 1024.0);
+            }
+            times.Sort();
+            rss.Sort();
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {times[starts / 2]:0} ms ({times[0]:0}–{times[^1]:0}) | {rss[starts / 2]:0} MiB |");
+            Console.WriteLine($"start-up {name}: ready {times[starts / 2]:0} ms, idle RSS {rss[starts / 2]:0} MiB");
+        }
+
+        // 50 tasks for list_tasks, added by a first server; each measured one starts cold on them.
+        await using (var seeder = await ServerProcess.StartAsync(mcpDll, seedUrl + "/health/ready", Environment("mcp", seedUrl, database, issuer, mcpEnvironment)))
+        {
+            var transport = new HttpClientTransport(new HttpClientTransportOptions
+            {
+                Endpoint = new Uri(seedUrl + "/mcp"),
+                TransportMode = HttpTransportMode.StreamableHttp,
+                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {issuer.CreateToken("bench", seedUrl + "/mcp", lifetime: TimeSpan.FromHours(1))}" },
+            });
+            await using var mcp = await McpClient.CreateAsync(transport);
+            for (var i = 1; i <= 50; i++) await mcp.CallToolAsync("add_task", new Dictionary<string, object?> { ["title"] = $"Seeded task {i}" });
+        }
+        report.AppendLine();
+        report.AppendLine("| fresh MCP server, list_tasks (50), c=32 | first 3 s req/s | steady req/s (after 30 s) | first 3 s / steady | RSS after the load |");
+        report.AppendLine("|---|---|---|---|---|");
+        for (var run = 0; run < loadRuns; run++)
+        {
+            var url = $"http://127.0.0.1:{FreePort.Next()}";
+            await using var server = await ServerProcess.StartAsync(mcpDll, url + "/health/ready", Environment("mcp", url, database, issuer, mcpEnvironment));
+            var token = issuer.CreateToken("bench", seedUrl + "/mcp", lifetime: TimeSpan.FromHours(1));
+            var first = await Wrk.RunAsync(url + "/mcp", ListBody, token, 32, TimeSpan.FromSeconds(3), script);
+            await Wrk.RunAsync(url + "/mcp", ListBody, token, 32, TimeSpan.FromSeconds(27), script);
+            var steady = await Wrk.RunAsync(url + "/mcp", ListBody, token, 32, duration, script);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| run {run + 1} | {first.RequestsPerSecond:0} | {steady.RequestsPerSecond:0} | {first.RequestsPerSecond / steady.RequestsPerSecond:P0} | {server.RssKiB() / 1024.0:0} MiB |");
+            Console.WriteLine($"fresh mcp run {run + 1}: first 3 s {first.RequestsPerSecond:0} req/s, steady {steady.RequestsPerSecond:0} req/s");
+        }
+        return report.ToString();
+
+        Dictionary<string, string> Environment(string service, string url, TestDatabase db, TestIssuer trusted, IReadOnlyDictionary<string, string> dockerEnvironment)
+        {
+            var environment = service == "api"
+                ? ServerProcess.ApiEnvironment(url, db.Url, trusted, ApiHost.NewSigningKeyPem())
+                : new Dictionary<string, string>
+                {
+                    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                    ["DATABASE_URL"] = db.Url,
+                    ["Mcp__ResourceUrl"] = seedUrl + "/mcp",
+                    ["Auth__Issuers__0__Issuer"] = trusted.Issuer,
+                    ["Auth__Issuers__0__JwksUrl"] = trusted.JwksUrl,
+                    ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00",
+                    ["Auth__RequireHttpsMetadata"] = "false",
+                    ["Logging__LogLevel__Default"] = "Warning",
+                };
+            foreach (var (key, value) in dockerEnvironment) environment[key] = value;
+            environment["ASPNETCORE_URLS"] = url;
+            return environment;
+        }
+    }
+
+    /// <summary>Publishes <paramref name="project"/> with its Dockerfile's <c>dotnet publish</c> line; returns the dll and the Dockerfile's <c>ENV</c>.</summary>
+    private static async Task<(string Dll, IReadOnlyDictionary<string, string> Environment)> PublishAsync(string service, string project, string folder)
+    {
+        var lines = string.Join('\n', await File.ReadAllLinesAsync(Path.Combine(RepoPaths.Root, "deploy", $"{service}.Dockerfile")))
+            .Replace("\\\n", " ", StringComparison.Ordinal)
+            .Split('\n');
+        var publish = lines.Single(l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal))["RUN ".Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var output = Path.Combine(folder, service);
+        publish[publish.IndexOf("-o") + 1] = output;
+        var start = new ProcessStartInfo(publish[0]) { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in publish.Skip(1).Append("--nologo").Append("-v").Append("quiet")) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var log = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', publish)} failed:\n{log}");
+
+        var environment = lines.Where(l => l.StartsWith("ENV ", StringComparison.Ordinal))
+            .SelectMany(l => l["ENV ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        return (Path.Combine(output, $"{project}.dll"), environment);
+    }
+}
