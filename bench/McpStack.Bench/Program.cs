@@ -148,6 +148,34 @@ foreach (var provider in providers)
             var result = await Measure(server, baseUrl + "/mcp", body, token, connections);
             if (name.StartsWith("list", StringComparison.Ordinal)) mcpList[(provider, connections)] = result.RequestsPerSecond;
         }
+        if (name.StartsWith("list", StringComparison.Ordinal))
+        {
+            // The database ceiling: the same statements and answer with bare ADO.NET on the same 50 tasks, right after
+            // list_tasks (before add_task adds thousands).
+            var dbCeilingPort = FreePort.Next();
+            var ceilingUrl = $"http://127.0.0.1:{dbCeilingPort}";
+            await using (var ceiling = await ServerProcess.StartAsync(typeof(Wrk).Assembly.Location, ceilingUrl + "/health", new Dictionary<string, string>(),
+                             "dbceiling", dbCeilingPort.ToString(CultureInfo.InvariantCulture), database.Url))
+            {
+                using (var http = new HttpClient())
+                {
+                    var answer = await (await http.PostAsync(ceilingUrl + "/mcp", new StringContent(ListBody))).Content.ReadAsStringAsync();
+                    Console.WriteLine($"database ceiling answer: {answer.Length} characters (list_tasks: {listAnswer?.Length})");
+                }
+                // As long a warm-up as the MCP server had (its seeding and warm-ups): a fresh process takes ~25 s to full speed.
+                await Wrk.RunAsync(ceilingUrl + "/mcp", ListBody, null, 8, TimeSpan.FromSeconds(30), script);
+                foreach (var connections in concurrency)
+                {
+                    var cpuBefore = ceiling.CpuTime();
+                    var result = await Wrk.RunAsync(ceilingUrl + "/mcp", ListBody, null, connections, duration, script);
+                    var cpu = (ceiling.CpuTime() - cpuBefore).TotalSeconds / duration.TotalSeconds * 100;
+                    dbCeilings[(provider, connections)] = result.RequestsPerSecond;
+                    report.AppendLine(CultureInfo.InvariantCulture,
+                        $"| database ceiling (bare ADO.NET, same statements and answer) | {provider} | {connections} | {result.RequestsPerSecond:0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.0} | {result.Errors} | {cpu:0} | {ceiling.RssKiB() / 1024.0:0} |");
+                    Console.WriteLine($"database ceiling {provider} c={connections}: {result.RequestsPerSecond:0} req/s");
+                }
+            }
+        }
         if (soakSeconds > 0 && name.StartsWith("list", StringComparison.Ordinal))
         {
             // 80 % of the list_tasks rate at 8 connections (the best rate when 8 was not measured), for --soak seconds;
@@ -169,30 +197,6 @@ foreach (var provider in providers)
     }
     starts.Add($"| mcp ({provider}) after the load | | {server.RssKiB() / 1024.0:0.0} MiB (peak {server.PeakRssKiB() / 1024.0:0.0} MiB) |");
 
-    // The database ceiling: the same statements and answer with bare ADO.NET on the same database, right after.
-    var dbCeilingPort = FreePort.Next();
-    var ceilingUrl = $"http://127.0.0.1:{dbCeilingPort}";
-    await using (var ceiling = await ServerProcess.StartAsync(typeof(Wrk).Assembly.Location, ceilingUrl + "/health", new Dictionary<string, string>(),
-                     "dbceiling", dbCeilingPort.ToString(CultureInfo.InvariantCulture), database.Url))
-    {
-        using (var http = new HttpClient())
-        {
-            var answer = await (await http.PostAsync(ceilingUrl + "/mcp", new StringContent(ListBody))).Content.ReadAsStringAsync();
-            Console.WriteLine($"database ceiling answer: {answer.Length} characters (list_tasks: {listAnswer?.Length})");
-        }
-        // As long a warm-up as the MCP server had (its seeding and warm-ups): a fresh process takes ~25 s to full speed.
-        await Wrk.RunAsync(ceilingUrl + "/mcp", ListBody, null, 8, TimeSpan.FromSeconds(30), script);
-        foreach (var connections in concurrency)
-        {
-            var cpuBefore = ceiling.CpuTime();
-            var result = await Wrk.RunAsync(ceilingUrl + "/mcp", ListBody, null, connections, duration, script);
-            var cpu = (ceiling.CpuTime() - cpuBefore).TotalSeconds / duration.TotalSeconds * 100;
-            dbCeilings[(provider, connections)] = result.RequestsPerSecond;
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"| database ceiling (bare ADO.NET, same statements and answer) | {provider} | {connections} | {result.RequestsPerSecond:0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.MaxMs:0.0} | {result.Errors} | {cpu:0} | {ceiling.RssKiB() / 1024.0:0} |");
-            Console.WriteLine($"database ceiling {provider} c={connections}: {result.RequestsPerSecond:0} req/s");
-        }
-    }
 }
 
 // The ceiling: the same answer from bare Kestrel.
