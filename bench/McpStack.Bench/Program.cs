@@ -80,21 +80,9 @@ foreach (var provider in providers)
     await using var database = await TestDatabase.CreateAsync(provider);
     var port = FreePort.Next();
     var baseUrl = $"http://127.0.0.1:{port}";
-    var env = new Dictionary<string, string>
-    {
-        ["ASPNETCORE_URLS"] = baseUrl,
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["DATABASE_URL"] = database.Url,
-        ["Mcp__ResourceUrl"] = baseUrl + "/mcp",
-        ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
-        ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
-        ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00", // the bench's tokens outlive its runs
-        // add_task under load measures writes, not the per-user limit and quota that would refuse them.
-        ["Mcp__WritesPerMinute"] = "1000000",
-        ["Quotas__MaxTasksPerUser"] = "10000000",
-        ["Auth__RequireHttpsMetadata"] = "false",
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
+    // add_task under load measures writes, not the per-user limit and quota that would refuse them.
+    var env = ServerProcess.McpEnvironment(baseUrl, baseUrl + "/mcp", database.Url, issuer,
+        ("Mcp__WritesPerMinute", "1000000"), ("Quotas__MaxTasksPerUser", "10000000"));
     await using var server = await ServerProcess.StartAsync(mcpDll, baseUrl + "/health", env);
     await Task.Delay(1000);
     starts.Add($"| mcp ({provider}) | {server.StartTime.TotalMilliseconds:0} ms | {server.RssKiB() / 1024.0:0.0} MiB |");

@@ -38,6 +38,26 @@ public sealed class ServerProcess : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>The MCP server as the bench runs it: Release, Production settings, trusting <paramref name="issuer"/>, at <paramref name="url"/> as <paramref name="resourceUrl"/>, with <paramref name="settings"/> added.</summary>
+    public static Dictionary<string, string> McpEnvironment(
+        string url, string resourceUrl, string databaseUrl, McpStack.Testing.TestIssuer issuer, params (string Key, string Value)[] settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = url,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DATABASE_URL"] = databaseUrl,
+            ["Mcp__ResourceUrl"] = resourceUrl,
+            ["Auth__Issuers__0__Issuer"] = issuer.Issuer,
+            ["Auth__Issuers__0__JwksUrl"] = issuer.JwksUrl,
+            ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00", // the bench's tokens outlive its runs
+            ["Auth__RequireHttpsMetadata"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings) environment[key] = value;
+        return environment;
+    }
+
     public static async Task<ServerProcess> StartAsync(string dll, string healthUrl, IDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };

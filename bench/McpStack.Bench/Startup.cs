@@ -81,19 +81,9 @@ public static class Startup
         {
             var environment = service == "api"
                 ? ServerProcess.ApiEnvironment(url, db.Url, trusted, ApiHost.NewSigningKeyPem())
-                : new Dictionary<string, string>
-                {
-                    ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                    ["DATABASE_URL"] = db.Url,
-                    ["Mcp__ResourceUrl"] = seedUrl + "/mcp",
-                    ["Auth__Issuers__0__Issuer"] = trusted.Issuer,
-                    ["Auth__Issuers__0__JwksUrl"] = trusted.JwksUrl,
-                    ["Auth__Issuers__0__MaxTokenLifetime"] = "03:00:00",
-                    ["Auth__RequireHttpsMetadata"] = "false",
-                    ["Logging__LogLevel__Default"] = "Warning",
-                };
+                : ServerProcess.McpEnvironment(url, seedUrl + "/mcp", db.Url, trusted);
             foreach (var (key, value) in dockerEnvironment) environment[key] = value;
-            environment["ASPNETCORE_URLS"] = url;
+            environment["ASPNETCORE_URLS"] = url; // the Dockerfile's port, replaced by a free one
             return environment;
         }
     }
