@@ -17,9 +17,9 @@ using Npgsql;
 namespace McpStack.Bench;
 
 /// <summary>
-/// The database ceiling of <c>list_tasks</c>: bare Kestrel running the same two statements (the page, then the count)
-/// with bare ADO.NET (Microsoft.Data.Sqlite or Npgsql) and writing the same JSON-RPC answer (the SDK's types and JSON
-/// options), with no MCP, auth, DI scope or EF Core. What the data path could cost with nothing in the way.
+/// The database ceiling of <c>list_tasks</c>: bare Kestrel running the same statements (the page and one row more, then
+/// the count only when that row exists) with bare ADO.NET (Microsoft.Data.Sqlite or Npgsql) and writing the same
+/// JSON-RPC answer (the SDK's types and JSON options), with no MCP, auth, DI scope or EF Core. What the data path could cost with nothing in the way.
 /// </summary>
 public static class DatabaseCeiling
 {
@@ -67,8 +67,8 @@ public static class DatabaseCeiling
     private static async Task<TaskListResult> ListAsync(DbDataSource dataSource, string user, int take, int skip, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var tasks = new List<TaskDto>(take);
-        await using (var select = Command(connection, $"SELECT {Columns} FROM tasks WHERE \"UserId\" = @user ORDER BY \"CreatedAt\", \"Id\" LIMIT @take OFFSET @skip", user, take, skip))
+        var tasks = new List<TaskDto>(take + 1);
+        await using (var select = Command(connection, $"SELECT {Columns} FROM tasks WHERE \"UserId\" = @user ORDER BY \"CreatedAt\", \"Id\" LIMIT @take OFFSET @skip", user, take + 1, skip))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -80,8 +80,15 @@ public static class DatabaseCeiling
                     Utc(reader.GetDateTime(6)), Utc(reader.GetDateTime(7)), reader.GetInt32(8)));
             }
         }
-        await using var count = Command(connection, "SELECT COUNT(*) FROM tasks WHERE \"UserId\" = @user", user, take, skip);
-        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        // As TaskService counts: only when the row past the page exists (or the page is past the end).
+        var more = tasks.Count > take;
+        if (more) tasks.RemoveAt(take);
+        var total = skip + tasks.Count;
+        if (more || (tasks.Count == 0 && skip > 0))
+        {
+            await using var count = Command(connection, "SELECT COUNT(*) FROM tasks WHERE \"UserId\" = @user", user, take, skip);
+            total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
         return new TaskListResult(tasks, total, take, skip, skip + tasks.Count < total);
     }
 

@@ -7,7 +7,6 @@ using McpStack.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol.Client;
 
 // `raw <port> <body file>`: the ceiling server, the same answer as list_tasks without MCP, auth or a database.
 if (args is ["raw", var ceilingPort, var bodyFile])
@@ -75,6 +74,12 @@ if (args.Contains("--rate-limits-only"))
     Console.WriteLine(await RateLimitCost.MeasureAsync(issuer, apiDll, script, providers, duration));
     return 0;
 }
+if (Option("--serve", "") is { Length: > 0 } serveSeconds)
+{
+    // For profiling by hand (perf, dotnet-counters): the MCP server as the bench runs it, 50 tasks seeded, for a while.
+    await Serve.RunAsync(issuer, mcpDll, providers[0], TimeSpan.FromSeconds(int.Parse(serveSeconds, CultureInfo.InvariantCulture)));
+    return 0;
+}
 foreach (var provider in providers)
 {
     await using var database = await TestDatabase.CreateAsync(provider);
@@ -89,16 +94,7 @@ foreach (var provider in providers)
     var token = issuer.CreateToken("bench", baseUrl + "/mcp", lifetime: TimeSpan.FromHours(2));
 
     // 50 tasks for list_tasks to return, added through the protocol.
-    var transport = new HttpClientTransport(new HttpClientTransportOptions
-    {
-        Endpoint = new Uri(baseUrl + "/mcp"),
-        TransportMode = HttpTransportMode.StreamableHttp,
-        AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
-    });
-    await using (var mcp = await McpClient.CreateAsync(transport))
-    {
-        for (var i = 1; i <= 50; i++) await mcp.CallToolAsync("add_task", new Dictionary<string, object?> { ["title"] = $"Seeded task {i}" });
-    }
+    await Serve.SeedTasksAsync(baseUrl + "/mcp", token, 50);
     if (listAnswer is null)
     {
         using var http = new HttpClient();

@@ -17,6 +17,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>From launch to the first successful health probe.</summary>
     public TimeSpan StartTime { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>The api as the bench runs it: Release, Production settings, trusting <paramref name="issuer"/>, at <paramref name="url"/>, with <paramref name="settings"/> added.</summary>
     public static Dictionary<string, string> ApiEnvironment(
         string url, string databaseUrl, McpStack.Testing.TestIssuer issuer, string delegationKeyPem, params (string Key, string Value)[] settings)

@@ -11,13 +11,43 @@ namespace McpStack.Data;
 /// write stamps the current user and the time, so a forgotten <c>Where</c> cannot leak another user's rows.
 /// Provider-specific subclasses exist only to keep one migration history per provider.
 /// </summary>
-public class AppDbContext(DbContextOptions options, ICurrentUser currentUser, TimeProvider timeProvider) : DbContext(options)
+/// <remarks>
+/// Contexts are pooled (<see cref="DataServiceCollectionExtensions.AddAppData"/>): each request's scope leases one and
+/// tells it whom it acts for (<see cref="ActFor"/>); returned to the pool it acts for nobody again, so a context taken
+/// from the pool any other way sees no user's rows and writes none.
+/// </remarks>
+public class AppDbContext(DbContextOptions options) : DbContext(options)
 {
+    private ICurrentUser currentUser = NoCurrentUser.Instance;
+    private TimeProvider timeProvider = TimeProvider.System;
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
 
     /// <summary>Read by the query filters at query time (EF parameterises it per query).</summary>
     private string? CurrentUserId => currentUser.UserId;
+
+    /// <summary>Makes this context act for <paramref name="user"/> (filters, stamps) on <paramref name="clock"/>'s time.</summary>
+    public AppDbContext ActFor(ICurrentUser user, TimeProvider clock)
+    {
+        currentUser = user;
+        timeProvider = clock;
+        return this;
+    }
+
+    public override void Dispose()
+    {
+        ActFor(NoCurrentUser.Instance, TimeProvider.System);
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        ActFor(NoCurrentUser.Instance, TimeProvider.System);
+        GC.SuppressFinalize(this);
+        return base.DisposeAsync();
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

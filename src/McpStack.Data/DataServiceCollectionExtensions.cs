@@ -25,19 +25,21 @@ public static class DataServiceCollectionExtensions
     {
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
-        // The options depend on nothing per request: built once instead of for every request's context.
+        // Pooled contexts (their options and internal services built once, not per request); each scope leases one
+        // acting for its current user (the host registers ICurrentUser) and returns it when the scope ends.
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(database.ConnectionString);
-                services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(database.ConnectionString), optionsLifetime: ServiceLifetime.Singleton);
+                services.AddPooledDbContextFactory<SqliteAppDbContext>(o => o.UseSqlite(database.ConnectionString));
+                services.AddScoped<AppDbContext>(provider => Lease<SqliteAppDbContext>(provider));
                 services.AddSingleton(SqliteFactory.Instance.CreateDataSource(database.ConnectionString));
                 break;
             case DatabaseProvider.Postgres:
                 // One pool for EF Core and for the few statements that go around it (DbDataSource, as the rate limits use).
                 services.AddSingleton<DbDataSource>(_ => NpgsqlDataSource.Create(database.ConnectionString));
-                services.AddDbContext<AppDbContext, PostgresAppDbContext>(
-                    (provider, o) => o.UseNpgsql(provider.GetRequiredService<DbDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
+                services.AddPooledDbContextFactory<PostgresAppDbContext>((provider, o) => o.UseNpgsql(provider.GetRequiredService<DbDataSource>()));
+                services.AddScoped<AppDbContext>(provider => Lease<PostgresAppDbContext>(provider));
                 break;
         }
         // Each feature's service (TaskService, and any added later): one per request, beside the request's DbContext.
@@ -47,6 +49,10 @@ public static class DataServiceCollectionExtensions
         }
         return services;
     }
+
+    private static AppDbContext Lease<TContext>(IServiceProvider provider) where TContext : AppDbContext =>
+        provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()
+            .ActFor(provider.GetRequiredService<ICurrentUser>(), provider.GetRequiredService<TimeProvider>());
 
     /// <summary>Applies pending migrations; safe to run from several processes at once (EF Core takes a migration lock).</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

@@ -4,8 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace McpStack.Data;
 
 /// <summary>SQLite flavour of <see cref="AppDbContext"/>; owns the SQLite migrations.</summary>
-public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, ICurrentUser currentUser, TimeProvider timeProvider)
-    : AppDbContext(options, currentUser, timeProvider)
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -20,5 +19,4 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 }
 
 /// <summary>PostgreSQL flavour of <see cref="AppDbContext"/>; owns the PostgreSQL migrations.</summary>
-public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ICurrentUser currentUser, TimeProvider timeProvider)
-    : AppDbContext(options, currentUser, timeProvider);
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);

@@ -149,6 +149,31 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Theory]
+    [InlineData("all", 5, 0, 5, 5, false)] // exactly full: the extra row is absent, so no count is needed
+    [InlineData("all", 4, 0, 4, 5, true)] // the extra row exists: counted
+    [InlineData("all", 4, 4, 1, 5, false)] // the last, partial page
+    [InlineData("all", 3, 7, 0, 5, false)] // past the end: counted, not guessed from the offset
+    [InlineData("pending", 2, 0, 2, 3, true)]
+    [InlineData("completed", 2, 0, 2, 2, false)]
+    [InlineData("completed", 1, 5, 0, 2, false)]
+    public async Task Totals_are_exact_on_every_kind_of_page(string status, int limit, int offset, int count, int total, bool hasMore)
+    {
+        var (services, tasks, _) = As("alice");
+        await using var _ = services;
+        for (var i = 1; i <= 5; i++)
+        {
+            var task = await tasks.AddAsync(new NewTask($"Task {i}"));
+            if (i % 2 == 0) await tasks.UpdateAsync(task.Id, new TaskChanges(Completed: true));
+        }
+        var (otherServices, other, _) = As("bob");
+        await using var _b = otherServices;
+        await other.AddAsync(new NewTask("Bob's, never counted for Alice"));
+
+        var page = await tasks.ListAsync(Enum.Parse<TaskStatusFilter>(status, ignoreCase: true), limit, offset);
+        Assert.Equal((count, total, hasMore), (page.Items.Count, page.Total, page.HasMore));
+    }
+
+    [Theory]
     [InlineData(null, "title", "A title is required.")]
     [InlineData("   ", "title", "The title cannot be empty.")]
     [InlineData("line\nbreak", "title", "control characters")]
@@ -219,6 +244,44 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
         db.Conversations.Remove(conversation);
         await db.SaveChangesAsync();
         Assert.Empty(await db.Messages.IgnoreQueryFilters().Where(m => m.ConversationId == conversation.Id).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_pooled_context_acts_for_the_scope_that_leased_it_and_for_nobody_once_returned()
+    {
+        var collection = new ServiceCollection().AddAppData(_database.Connection);
+        collection.AddScoped<FixedUser>(_ => new FixedUser(null));
+        collection.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<FixedUser>());
+        await using var services = collection.BuildServiceProvider();
+
+        AppDbContext aliceContext;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<FixedUser>().UserId = "alice";
+            aliceContext = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await scope.ServiceProvider.GetRequiredService<TaskService>().AddAsync(new NewTask("Alice's"));
+        }
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<FixedUser>().UserId = "bob";
+            var bobContext = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Same(aliceContext, bobContext); // the pool's one context, reused
+            Assert.Empty(await bobContext.Set<TaskItem>().ToListAsync());
+        }
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<FixedUser>().UserId = "alice";
+            Assert.Single(await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<TaskItem>().ToListAsync());
+        }
+
+        // Taken from the pool around the scopes, a context acts for nobody: it reads nothing and writes nothing.
+        await using AppDbContext bare = provider == DatabaseProvider.Sqlite
+            ? services.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext()
+            : services.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext();
+        Assert.Same(aliceContext, bare);
+        Assert.Empty(await bare.Set<TaskItem>().ToListAsync());
+        bare.Add(new TaskItem { Title = "orphan" });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bare.SaveChangesAsync());
     }
 }
 

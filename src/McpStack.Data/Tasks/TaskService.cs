@@ -1,5 +1,7 @@
 using McpStack.Data.Entities;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace McpStack.Data.Tasks;
 
@@ -24,17 +26,50 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
         if (!Enum.IsDefined(status)) errors["status"] = ["status must be all, pending or completed."];
         if (errors.Count > 0) throw new InputValidationException(errors);
 
-        var query = Tasks.AsNoTracking();
-        query = status switch
-        {
-            TaskStatusFilter.Pending => query.Where(t => !t.Completed),
-            TaskStatusFilter.Completed => query.Where(t => t.Completed),
-            _ => query,
-        };
-        var items = await query.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
-        // A first page that is not full already tells the total: the count query is needed only past it.
-        var total = skip == 0 && items.Count < take ? items.Count : await query.CountAsync(cancellationToken);
+        // One row past the page tells whether another page follows; only then (or past the end) is a count needed.
+        var items = new List<TaskItem>(take + 1);
+        var (page, count) = ListQueries.For(db, status);
+        await foreach (var task in page(db, skip, take + 1).WithCancellation(cancellationToken)) items.Add(task);
+        var more = items.Count > take;
+        if (more) items.RemoveAt(take);
+        var total = more || (items.Count == 0 && skip > 0) ? await count(db) : skip + items.Count;
         return new TaskPage(items, total, take, skip);
+    }
+
+    /// <summary>
+    /// <c>ListAsync</c>'s statements, compiled once (the hot read: EF Core skips its query cache lookup per call), one
+    /// per status filter so that each keeps a plain WHERE the index serves; the context's query filter still scopes
+    /// them to the current user. A compiled query serves one model, so there is a set per model (per provider).
+    /// </summary>
+    private sealed class ListQueries
+    {
+        private static readonly ConditionalWeakTable<IModel, ListQueries> ByModel = new();
+
+        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> _allPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
+            db.Set<TaskItem>().AsNoTracking().OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take));
+
+        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> _pendingPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
+            db.Set<TaskItem>().AsNoTracking().Where(t => !t.Completed).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take));
+
+        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> _completedPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
+            db.Set<TaskItem>().AsNoTracking().Where(t => t.Completed).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take));
+
+        private readonly Func<AppDbContext, Task<int>> _allCount = EF.CompileAsyncQuery((AppDbContext db) => db.Set<TaskItem>().Count());
+
+        private readonly Func<AppDbContext, Task<int>> _pendingCount = EF.CompileAsyncQuery((AppDbContext db) => db.Set<TaskItem>().Count(t => !t.Completed));
+
+        private readonly Func<AppDbContext, Task<int>> _completedCount = EF.CompileAsyncQuery((AppDbContext db) => db.Set<TaskItem>().Count(t => t.Completed));
+
+        public static (Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> Page, Func<AppDbContext, Task<int>> Count) For(AppDbContext db, TaskStatusFilter status)
+        {
+            var queries = ByModel.GetValue(db.Model, _ => new ListQueries());
+            return status switch
+            {
+                TaskStatusFilter.Pending => (queries._pendingPage, queries._pendingCount),
+                TaskStatusFilter.Completed => (queries._completedPage, queries._completedCount),
+                _ => (queries._allPage, queries._allCount),
+            };
+        }
     }
 
     public async Task<TaskItem> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
