@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using McpStack.Data;
 using McpStack.Testing;
 using ModelContextProtocol.Client;
@@ -23,8 +24,12 @@ public static class Serve
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var settings = string.Create(CultureInfo.InvariantCulture, $"BENCH_URL={baseUrl}/mcp\nBENCH_PID={server.ProcessId}\nBENCH_TOKEN={token}\n");
         await File.WriteAllTextAsync(file, settings);
-        Console.WriteLine(settings + $"(also in {file}; serving {provider} for {duration.TotalSeconds:0} s)");
-        await Task.Delay(duration);
+        Console.WriteLine(settings + $"(also in {file}; serving {provider} for {duration.TotalSeconds:0} s, or until Ctrl+C or SIGTERM)");
+        // Stopped early by a signal, the server and its database are still cleaned up on the way out.
+        using var stop = new CancellationTokenSource(duration);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     /// <summary>Adds <paramref name="count"/> tasks through the protocol, as a client would.</summary>

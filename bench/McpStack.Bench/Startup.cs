@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using McpStack.Data;
 using McpStack.Testing;
-using ModelContextProtocol.Client;
 
 namespace McpStack.Bench;
 
@@ -51,14 +50,7 @@ public static class Startup
         // 50 tasks for list_tasks, added by a first server; each measured one starts cold on them.
         await using (var seeder = await ServerProcess.StartAsync(mcpDll, seedUrl + "/health/ready", Environment("mcp", seedUrl, database, issuer, mcpEnvironment)))
         {
-            var transport = new HttpClientTransport(new HttpClientTransportOptions
-            {
-                Endpoint = new Uri(seedUrl + "/mcp"),
-                TransportMode = HttpTransportMode.StreamableHttp,
-                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {issuer.CreateToken("bench", seedUrl + "/mcp", lifetime: TimeSpan.FromHours(1))}" },
-            });
-            await using var mcp = await McpClient.CreateAsync(transport);
-            for (var i = 1; i <= 50; i++) await mcp.CallToolAsync("add_task", new Dictionary<string, object?> { ["title"] = $"Seeded task {i}" });
+            await Serve.SeedTasksAsync(seedUrl + "/mcp", issuer.CreateToken("bench", seedUrl + "/mcp", lifetime: TimeSpan.FromHours(1)), 50);
         }
         report.AppendLine();
         report.AppendLine("| fresh MCP server, list_tasks (50), c=32 | first 3 s req/s | steady req/s (after 30 s) | first 3 s / steady | RSS after the load |");

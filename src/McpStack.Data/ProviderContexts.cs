@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace McpStack.Data;
 
@@ -8,14 +7,9 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite stores text and forgets DateTimeKind; every timestamp McpStack writes is UTC.
-        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime>().HaveConversion<SqliteUtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<SqliteUtcDateTimeConverter>();
     }
-
-    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        v => v.ToUniversalTime(),
-        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
 
 /// <summary>PostgreSQL flavour of <see cref="AppDbContext"/>; owns the PostgreSQL migrations.</summary>
