@@ -1,6 +1,4 @@
 using System.Globalization;
-using McpStack.Data.Entities;
-using McpStack.Data.Tasks;
 using McpStack.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -55,23 +53,27 @@ public sealed class SqliteUtcDateTimeConverterTests
         // Written as the provider's own mapping wrote timestamps (through Microsoft.Data.Sqlite's DateTime binding).
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var created = new DateTime(2026, 11, 24, 9, 0, 0, DateTimeKind.Utc).AddTicks(1_234_500);
+        var lease = created.AddMinutes(5);
         var id = Guid.CreateVersion7();
         await using (var connection = new SqliteConnection(database.Connection.ConnectionString))
         {
             await connection.OpenAsync();
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
-                INSERT INTO tasks ("Id", "UserId", "Title", "Description", "Completed", "DueAt", "Priority", "CreatedAt", "UpdatedAt", "Version")
-                VALUES (@id, 'alice', 'Old row', '', 0, NULL, 'normal', @created, @created, 1)
+                INSERT INTO conversations ("Id", "UserId", "Title", "CreatedAt", "UpdatedAt", "TurnLeaseUntil")
+                VALUES (@id, 'alice', 'Old row', @created, @created, @lease)
                 """;
             insert.Parameters.AddWithValue("@id", id);
             insert.Parameters.AddWithValue("@created", created);
+            insert.Parameters.AddWithValue("@lease", lease);
             await insert.ExecuteNonQueryAsync();
         }
         await using var services = database.CreateServices(new FixedUser("alice"));
         await using var scope = services.CreateAsyncScope();
-        var task = Assert.Single((await scope.ServiceProvider.GetRequiredService<TaskService>().ListAsync(TaskStatusFilter.All, null, null)).Items);
-        Assert.Equal((id, created, DateTimeKind.Utc), (task.Id, task.CreatedAt, task.CreatedAt.Kind));
-        Assert.Single(await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<TaskItem>().Where(t => t.CreatedAt == created).ToListAsync());
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var conversation = await db.Conversations.SingleAsync();
+        Assert.Equal((id, created, DateTimeKind.Utc, lease), (conversation.Id, conversation.CreatedAt, conversation.CreatedAt.Kind, conversation.TurnLeaseUntil));
+        // Compared in SQL against a parameter the converter writes: the same text, so the same rows.
+        Assert.Equal(1, await db.Conversations.CountAsync(c => c.CreatedAt == created && c.TurnLeaseUntil > created));
     }
 }

@@ -246,43 +246,6 @@ public abstract class TaskServiceTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Empty(await db.Messages.IgnoreQueryFilters().Where(m => m.ConversationId == conversation.Id).ToListAsync());
     }
 
-    [Fact]
-    public async Task A_pooled_context_acts_for_the_scope_that_leased_it_and_for_nobody_once_returned()
-    {
-        var collection = new ServiceCollection().AddAppData(_database.Connection);
-        collection.AddScoped<FixedUser>(_ => new FixedUser(null));
-        collection.AddScoped<ICurrentUser>(provider => provider.GetRequiredService<FixedUser>());
-        await using var services = collection.BuildServiceProvider();
-
-        AppDbContext aliceContext;
-        await using (var scope = services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<FixedUser>().UserId = "alice";
-            aliceContext = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            await scope.ServiceProvider.GetRequiredService<TaskService>().AddAsync(new NewTask("Alice's"));
-        }
-        await using (var scope = services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<FixedUser>().UserId = "bob";
-            var bobContext = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            Assert.Same(aliceContext, bobContext); // the pool's one context, reused
-            Assert.Empty(await bobContext.Set<TaskItem>().ToListAsync());
-        }
-        await using (var scope = services.CreateAsyncScope())
-        {
-            scope.ServiceProvider.GetRequiredService<FixedUser>().UserId = "alice";
-            Assert.Single(await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<TaskItem>().ToListAsync());
-        }
-
-        // Taken from the pool around the scopes, a context acts for nobody: it reads nothing and writes nothing.
-        await using AppDbContext bare = provider == DatabaseProvider.Sqlite
-            ? services.GetRequiredService<IDbContextFactory<SqliteAppDbContext>>().CreateDbContext()
-            : services.GetRequiredService<IDbContextFactory<PostgresAppDbContext>>().CreateDbContext();
-        Assert.Same(aliceContext, bare);
-        Assert.Empty(await bare.Set<TaskItem>().ToListAsync());
-        bare.Add(new TaskItem { Title = "orphan" });
-        await Assert.ThrowsAsync<InvalidOperationException>(() => bare.SaveChangesAsync());
-    }
 }
 
 public sealed class SqliteTaskServiceTests() : TaskServiceTests(DatabaseProvider.Sqlite);
