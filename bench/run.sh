@@ -3,6 +3,7 @@
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL rows, the PostgreSQL server binaries. Loopback only.
 # Options are passed on: --duration 10 --concurrency 1,8,32,128 --databases sqlite,postgres --chat-turns 200 --soak 0 --out FILE
 # --no-rate-limits leaves out, --rate-limits-only runs only, the cost of counting rate limits in the database;
+# --chat-only measures only the chat turn's overhead;
 # --startup-only publishes api and mcp as their Dockerfiles do and measures ready time, idle RSS and the first seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."

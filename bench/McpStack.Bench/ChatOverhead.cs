@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using McpStack.Api.Chat;
 using McpStack.Data;
@@ -9,7 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace McpStack.Bench;
 
 public sealed record ChatFigures(double MedianMs, double P95Ms, double NoToolMedianMs, double McpRequestsPerTurn, int Turns,
-    double ApiRequestMedianMs, double McpCallMedianMs, double McpServerMedianMs);
+    double ApiRequestMedianMs, double McpCallMedianMs, double McpServerMedianMs)
+{
+    public string ToMarkdown() => string.Create(CultureInfo.InvariantCulture,
+        $"**Chat turn with an instant model** ({Turns} turns, api + mcp on loopback, SQLite): one tool call — median {MedianMs:0.00} ms, p95 {P95Ms:0.00} ms; no tool call — median {NoToolMedianMs:0.00} ms; HTTP requests to mcp per turn with one tool call: {McpRequestsPerTurn:0.##}. Medians inside a turn with a tool call: the api's handling of `/api/chat` {ApiRequestMedianMs:0.00} ms, its HTTP call to mcp {McpCallMedianMs:0.00} ms, mcp's handling of it {McpServerMedianMs:0.00} ms.");
+}
 
 /// <summary>
 /// The time the api adds to a chat turn: an instant scripted model (one tool call, then the answer) behind the real
@@ -25,7 +30,7 @@ public static class ChatOverhead
         var mcpUrl = $"http://127.0.0.1:{FreePort.Next()}";
         await using var mcp = await McpServerHost.StartAsync(database, [(apiUrl, apiUrl + "/.well-known/jwks.json")], mcpUrl);
         var model = new ScriptedChatClient();
-        await using var api = await ApiHost.StartAsync(database, issuer, apiUrl, mcp.ResourceUrl, ["--RateLimits:ChatTurnsPerMinute=10000"],
+        await using var api = await ApiHost.StartAsync(database, issuer, apiUrl, mcp.ResourceUrl, ["--RateLimits:ChatTurnsPerMinute=10000", "--Quotas:MaxConversationsPerUser=100000"],
             services => services.AddSingleton(new ChatModel(model, "instant")));
 
         // Where a turn's time goes, from the activities ASP.NET Core and HttpClient start (OpenTelemetry is on in

@@ -69,6 +69,11 @@ if (args.Contains("--startup-only"))
     Console.WriteLine(await Startup.MeasureAsync(issuer, script, duration));
     return 0;
 }
+if (args.Contains("--chat-only"))
+{
+    Console.WriteLine((await ChatOverhead.MeasureAsync(chatTurns)).ToMarkdown());
+    return 0;
+}
 if (args.Contains("--rate-limits-only"))
 {
     Console.WriteLine(await RateLimitCost.MeasureAsync(issuer, apiDll, script, providers, duration));
@@ -262,7 +267,7 @@ report.AppendLine("| start-up (Release, to the first healthy probe) | time | RSS
 report.AppendLine("|---|---|---|");
 foreach (var line in starts) report.AppendLine(line);
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"**Chat turn with an instant model** ({chat.Turns} turns, api + mcp on loopback, SQLite): one tool call — median {chat.MedianMs:0.00} ms, p95 {chat.P95Ms:0.00} ms; no tool call — median {chat.NoToolMedianMs:0.00} ms; HTTP requests to mcp per turn with one tool call: {chat.McpRequestsPerTurn:0.##}. Medians inside a turn with a tool call: the api's handling of `/api/chat` {chat.ApiRequestMedianMs:0.00} ms, its HTTP call to mcp {chat.McpCallMedianMs:0.00} ms, mcp's handling of it {chat.McpServerMedianMs:0.00} ms.");
+report.AppendLine(chat.ToMarkdown());
 
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 await File.WriteAllTextAsync(output, report.ToString());
