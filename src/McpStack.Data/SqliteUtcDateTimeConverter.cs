@@ -7,7 +7,7 @@ namespace McpStack.Data;
 /// How SQLite keeps a timestamp: the text EF Core's SQLite provider writes (<c>2026-12-02 01:53:55.1234567</c>), so
 /// rows already stored, their order and every comparison stay as they were; read back as UTC, which SQLite forgets and
 /// every timestamp McpStack writes is. The text is read by position: the general <see cref="DateTime.Parse(string)"/>
-/// behind <c>SqliteDataReader.GetDateTime</c> was 4.5 % of <c>list_tasks</c>' CPU (bench/README.md).
+/// behind <c>SqliteDataReader.GetDateTime</c> was 4.5 % of the CPU of a tool call reading 50 rows (bench/README.md).
 /// </summary>
 public sealed class SqliteUtcDateTimeConverter() : ValueConverter<DateTime, string>(value => Format(value), text => Parse(text))
 {
