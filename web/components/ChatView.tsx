@@ -77,6 +77,12 @@ export function ChatView() {
     void endRef.current?.scrollIntoView?.({ block: "end" });
   }, [messages]);
 
+  // Leaving a conversation while its answer is written stops the answer (it is kept as stopped): otherwise the rest of
+  // its stream would land in the conversation shown next.
+  async function leave() {
+    if (busy) await stop();
+  }
+
   function show(id: string | null, shown: ChatMessage[]) {
     conversationId.current = id;
     setCurrentId(id);
@@ -86,6 +92,7 @@ export function ChatView() {
 
   async function open(id: string) {
     try {
+      await leave();
       show(id, toUIMessages((await api.getConversation(id)).messages));
     } catch (e) {
       toast.error(describe(e, "Could not open the conversation."));
@@ -94,8 +101,10 @@ export function ChatView() {
 
   async function remove(id: string) {
     try {
+      const current = id === conversationId.current;
+      if (current) await leave();
       await api.deleteConversation(id);
-      if (id === conversationId.current) show(null, []);
+      if (current) show(null, []);
       await loadConversations();
     } catch (e) {
       toast.error(describe(e, "Could not delete the conversation."));
@@ -118,7 +127,7 @@ export function ChatView() {
       <Toaster position="top-center" richColors closeButton />
       <div className="grid gap-4 md:grid-cols-[14rem_1fr]">
         <aside aria-label="Conversations" className="space-y-2">
-          <button type="button" className={`${buttonClass} w-full`} onClick={() => show(null, [])}>
+          <button type="button" className={`${buttonClass} w-full`} onClick={() => void leave().then(() => show(null, []))}>
             New chat
           </button>
           <ul className="space-y-1" data-testid="conversation-list">

@@ -187,6 +187,42 @@ describe("the chat page", { timeout: 180_000 }, () => {
     });
   });
 
+  test("New chat or another conversation while an answer is written stops it there; nothing of it follows", async () => {
+    const { page } = user;
+    await step(page, "chat-leave", async () => {
+      await newChat(page);
+      model.script = () => ({ text: "The answer to keep." });
+      await message(page).fill("Something to open later");
+      await message(page).press("Enter");
+      await page.getByTestId("assistant-text").last().getByText("The answer to keep.").waitFor();
+
+      const slow = () => ({ chunks: Array.from({ length: 200 }, (_, i) => `line${i} `), delayMs: 50 });
+      model.script = slow;
+      await newChat(page);
+      await message(page).fill("A long one, left for an empty page");
+      await message(page).press("Enter");
+      await page.getByTestId("assistant-text").last().getByText(/line3/).waitFor();
+      await page.getByRole("button", { name: "New chat" }).click();
+      await page.getByTestId("suggestions").waitFor();
+      await page.waitForTimeout(500);
+      assert.equal(await page.getByTestId("messages").getByText(/line\d/).count(), 0, "the new chat stays empty");
+      await page.getByRole("button", { name: "Send" }).waitFor();
+
+      await message(page).fill("A long one, left for another conversation");
+      await message(page).press("Enter");
+      await page.getByTestId("assistant-text").last().getByText(/line3/).waitFor();
+      await page.getByTestId("conversation-list").getByText("Something to open later").click();
+      await page.getByTestId("assistant-text").last().getByText("The answer to keep.").waitFor();
+      await page.waitForTimeout(500);
+      assert.equal(await page.getByTestId("messages").getByText(/line\d/).count(), 0, "the opened conversation shows only its own");
+      assert.equal(await page.getByTestId("user-message").count(), 1);
+
+      // The answers left behind were stopped, and kept as such.
+      await page.getByTestId("conversation-list").getByText("A long one, left for an empty page").click();
+      await page.getByTestId("assistant-text").first().getByText("Stopped.").waitFor();
+    });
+  });
+
   test("a failed turn says so as a toast and can be retried", async () => {
     const { page } = user;
     await step(page, "chat-retry", async () => {
