@@ -20,6 +20,7 @@ public class AppDbContext(DbContextOptions options) : DbContext(options)
 {
     private ICurrentUser currentUser = NoCurrentUser.Instance;
     private TimeProvider timeProvider = TimeProvider.System;
+    private readonly UuidV7Sequence ids = new();
 
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
@@ -108,8 +109,11 @@ public class AppDbContext(DbContextOptions options) : DbContext(options)
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    /// <summary>A new id, time-ordered (UUID v7) so that inserts stay local in indexes.</summary>
-    public Guid NewId() => Guid.CreateVersion7(timeProvider.GetUtcNow());
+    /// <summary>
+    /// A new id, time-ordered (UUID v7) so that inserts stay local in indexes, and increasing, so that rows of one commit
+    /// (which share its time) read back in the order they were added.
+    /// </summary>
+    public Guid NewId() => ids.Next(timeProvider.GetUtcNow());
 
     private void StampChanges()
     {

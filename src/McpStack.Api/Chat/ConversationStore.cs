@@ -50,10 +50,8 @@ public sealed partial class ConversationStore(
             db.Conversations.Attach(held);
             if (interrupted)
             {
-                // Saved by itself, before the turn's first message: two rows of one commit share its time, and their
-                // ids (UUID v7) order them only across milliseconds, so one commit could read back in either order.
+                // Saved with the turn's first message; its id is the smaller, so the conversation reads in order.
                 db.Messages.Add(new Message { ConversationId = existing, Role = MessageRoles.Error, Content = InterruptedTurn });
-                await db.SaveChangesAsync(cancellationToken);
             }
             return held;
         }
