@@ -42,6 +42,7 @@ public static class ApiApp
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.WarmUpDatabase();
         app.Logger.LogInformation("Chat model: {Model}", app.Services.GetRequiredService<ChatModel>() is { Client: null }
             ? "none: the chat answers slash commands only (/help). Set OPENAI_API_KEY or Chat:Provider to use a model"
             : app.Services.GetRequiredService<ChatModel>().Description);

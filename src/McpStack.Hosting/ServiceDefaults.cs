@@ -50,6 +50,8 @@ public static partial class ServiceDefaults
         builder.Services.AddOptions<RateLimitStoreOptions>().Bind(builder.Configuration.GetSection(RateLimitStoreOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<RateLimitCounter>();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: [ReadyTag]);
+        builder.Services.AddSingleton<DatabaseWarmup>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DatabaseWarmup>());
         builder.AddGracefulShutdown();
 
         // Exports only where a collector is configured; the standard OTEL_* variables tune it.

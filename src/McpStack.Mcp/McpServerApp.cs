@@ -76,6 +76,7 @@ public static class McpServerApp
             .WithExposedHeaders("WWW-Authenticate", "Mcp-Session-Id", "MCP-Protocol-Version")));
 
         var app = builder.Build();
+        app.WarmUpDatabase();
         app.UseProblemDetailsErrors();
         app.UseSecurityHeaders();
 

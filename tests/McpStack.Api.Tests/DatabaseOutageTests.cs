@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using McpStack.Api.Tasks;
+using McpStack.Hosting;
 using McpStack.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpStack.Api.Tests;
 
@@ -61,5 +63,58 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await Eventually.WaitForAsync(async () => (await client.GetAsync("/api/tasks")).StatusCode, HttpStatusCode.OK, TimeSpan.FromSeconds(20)));
         var tasks = await client.GetFromJsonAsync<TaskListResponse>("/api/tasks");
         Assert.Equal(["Before"], tasks!.Items.Select(t => t.Title));
+    }
+}
+
+/// <summary>
+/// The database down when the services start: both still start (the data layer's warm-up gives up quietly), answer
+/// liveness, report it on readiness, and are ready once it is up, without a restart.
+/// </summary>
+public sealed class DatabaseDownAtStartTests : IAsyncLifetime
+{
+    private PostgresServer _postgres = null!;
+    private TestDatabase _database = null!;
+    private TestIssuer _issuer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartPrivateAsync();
+        _database = await TestDatabase.CreateAsync(_postgres);
+        _issuer = await TestIssuer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _issuer.DisposeAsync();
+        await _postgres.StopAsync();
+    }
+
+    [Fact]
+    public async Task Both_services_start_without_it_and_are_ready_once_it_is_up()
+    {
+        await _postgres.StopAsync();
+        var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var mcp = await McpServerHost.StartAsync(_database, [(apiUrl, apiUrl + "/.well-known/jwks.json"), (_issuer.Issuer, _issuer.JwksUrl)], $"http://127.0.0.1:{FreePort.Next()}");
+        await using var api = await ApiHost.StartAsync(_database, _issuer, apiUrl, mcp.ResourceUrl, []);
+
+        foreach (LoopbackHost host in new LoopbackHost[] { mcp, api })
+        {
+            var warmup = host.Services.GetRequiredService<DatabaseWarmup>().Completion;
+            Assert.True(await Task.WhenAny(warmup, Task.Delay(TimeSpan.FromSeconds(30))) == warmup, "the warm-up gives up");
+            Assert.True(warmup.IsCompletedSuccessfully);
+            using var probe = host.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/health")).StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await probe.GetAsync("/health/ready")).StatusCode);
+        }
+
+        await _postgres.StartAgainAsync();
+
+        foreach (LoopbackHost host in new LoopbackHost[] { mcp, api })
+        {
+            using var probe = host.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, await Eventually.WaitForAsync(async () => (await probe.GetAsync("/health/ready")).StatusCode, HttpStatusCode.OK, TimeSpan.FromSeconds(20)));
+        }
+        using var client = api.CreateClient(_issuer.CreateToken("pat", api.Audience, lifetime: TimeSpan.FromMinutes(30)));
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/tasks", new { title = "After" })).StatusCode);
     }
 }
