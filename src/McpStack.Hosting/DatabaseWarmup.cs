@@ -49,13 +49,10 @@ public sealed partial class DatabaseWarmup(IServiceProvider services, ILogger<Da
             await services.WarmUpDatabaseAsync(_stopping.Token);
             LogWarm(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        catch (Exception e)
         {
-            LogUnreachable(logger, e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped before it was done: nothing to warm for.
+            // Stopped before it was done, there is nothing to warm for; otherwise readiness reports the database.
+            if (!_stopping.IsCancellationRequested) LogUnreachable(logger, e.Message);
         }
     }
 
