@@ -9,11 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace McpStack.Bench;
 
-public sealed record ChatFigures(double MedianMs, double P95Ms, double NoToolMedianMs, double McpRequestsPerTurn, int Turns,
+public sealed record ChatFigures(double MedianMs, double P95Ms, double FollowUpMedianMs, double NoToolMedianMs, double McpRequestsPerTurn, int Turns,
     double ApiRequestMedianMs, double McpCallMedianMs, double McpServerMedianMs)
 {
     public string ToMarkdown() => string.Create(CultureInfo.InvariantCulture,
-        $"**Chat turn with an instant model** ({Turns} turns, api + mcp on loopback, SQLite): one tool call — median {MedianMs:0.00} ms, p95 {P95Ms:0.00} ms; no tool call — median {NoToolMedianMs:0.00} ms; HTTP requests to mcp per turn with one tool call: {McpRequestsPerTurn:0.##}. Medians inside a turn with a tool call: the api's handling of `/api/chat` {ApiRequestMedianMs:0.00} ms, its HTTP call to mcp {McpCallMedianMs:0.00} ms, mcp's handling of it {McpServerMedianMs:0.00} ms.");
+        $"**Chat turn with an instant model** ({Turns} turns, api + mcp on loopback, SQLite): one tool call — median {MedianMs:0.00} ms, p95 {P95Ms:0.00} ms (a new conversation each turn), median {FollowUpMedianMs:0.00} ms (turns in one conversation); no tool call — median {NoToolMedianMs:0.00} ms; HTTP requests to mcp per turn with one tool call: {McpRequestsPerTurn:0.##}. Medians inside a turn with a tool call: the api's handling of `/api/chat` {ApiRequestMedianMs:0.00} ms, its HTTP call to mcp {McpCallMedianMs:0.00} ms, mcp's handling of it {McpServerMedianMs:0.00} ms.");
 }
 
 /// <summary>
@@ -60,13 +60,15 @@ public static class ChatOverhead
         ActivitySource.AddActivityListener(listener);
 
         using var client = api.CreateClient(issuer.CreateToken("bench", api.Audience, lifetime: TimeSpan.FromHours(1)));
-        async Task<double> TurnAsync()
+        Guid? followUp = null;
+        async Task<double> TurnAsync(bool inOneConversation = false)
         {
             var clock = Stopwatch.StartNew();
-            using var response = await client.PostAsJsonAsync("/api/chat", new { message = "what is on my list?" });
-            var body = await response.Content.ReadAsStringAsync();
-            if (!body.Contains("[DONE]", StringComparison.Ordinal)) throw new InvalidOperationException("The turn did not finish: " + body);
-            return clock.Elapsed.TotalMilliseconds;
+            var turn = await client.ChatAsync("what is on my list?", inOneConversation ? followUp : null);
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            if (!turn.Done) throw new InvalidOperationException("The turn did not finish: " + string.Join(", ", turn.Types));
+            if (inOneConversation) followUp = turn.ConversationId;
+            return elapsed;
         }
 
         model.Reset(messages => messages[^1].Role == ChatRole.Tool
@@ -79,11 +81,16 @@ public static class ChatOverhead
         Volatile.Write(ref recording, false);
         var requestsPerTurn = mcpServer.Count / (double)turns;
 
+        // Follow-ups: the same turn in an existing conversation (its lease taken, its history read; capped in length).
+        await TurnAsync(inOneConversation: true);
+        var followUps = new List<double>();
+        for (var i = 0; i < turns; i++) followUps.Add(await TurnAsync(inOneConversation: true));
+
         model.Reset(_ => [new TextContent("Hello.")]);
         var noTool = new List<double>();
         for (var i = 0; i < turns; i++) noTool.Add(await TurnAsync());
 
-        return new ChatFigures(Stats.Percentile(withTool, 0.5), Stats.Percentile(withTool, 0.95), Stats.Percentile(noTool, 0.5), requestsPerTurn, turns,
+        return new ChatFigures(Stats.Percentile(withTool, 0.5), Stats.Percentile(withTool, 0.95), Stats.Percentile(followUps, 0.5), Stats.Percentile(noTool, 0.5), requestsPerTurn, turns,
             Stats.Percentile(apiRequests, 0.5), Stats.Percentile(mcpCalls, 0.5), Stats.Percentile(mcpServer, 0.5));
     }
 }

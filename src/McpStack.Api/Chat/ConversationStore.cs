@@ -3,6 +3,7 @@ using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -19,12 +20,20 @@ public sealed partial class ConversationStore(
 {
     private const int TitleLength = 60;
 
+    /// <summary>
+    /// The transaction an existing conversation's lease is taken in, committed with the turn's user message: one durable
+    /// commit (one fsync on SQLite) instead of two, and a turn that fails before its message is stored frees the lease
+    /// by rolling back.
+    /// </summary>
+    private IDbContextTransaction? _turnStart;
+
     /// <summary>What a conversation says of a turn whose lease expired unfinished (the replica answering it stopped).</summary>
     public const string InterruptedTurn = "The previous answer was interrupted: the server answering it stopped. Ask again if you still need it.";
 
     /// <summary>
     /// The conversation a turn is answered in, with its turn lease taken: a new one, or an existing one of the user's
-    /// that no other turn holds (one conditional UPDATE, so two api instances cannot both take it).
+    /// that no other turn holds (one conditional UPDATE, so two api instances cannot both take it). An existing one's
+    /// lease is committed with the turn's user message (<see cref="AddUserMessageAsync"/>), as a new one is.
     /// </summary>
     public async Task<Conversation> BeginTurnAsync(Guid? id, string firstMessage, CancellationToken cancellationToken)
     {
@@ -32,28 +41,16 @@ public sealed partial class ConversationStore(
         var leaseUntil = now + options.Value.TurnTimeout + options.Value.TurnLeaseMargin;
         if (id is { } existing)
         {
-            var taken = await db.Conversations
-                .Where(c => c.Id == existing && c.TurnLeaseUntil == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken);
-            // Rarely: a lease left by a turn that never finished, taken over once it expired.
-            var interrupted = taken == 0 && await db.Conversations
-                .Where(c => c.Id == existing && c.TurnLeaseUntil < now)
-                .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken) == 1;
-            if (taken == 0 && !interrupted)
+            _turnStart = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
             {
-                throw await db.Conversations.AnyAsync(c => c.Id == existing, cancellationToken)
-                    ? new ConversationBusyException(existing)
-                    : new NotFoundException("conversation", existing);
+                return await TakeLeaseAsync(existing, now, leaseUntil, cancellationToken);
             }
-            // The UPDATE proved it exists and is the user's: no need to read it back.
-            var held = new Conversation { Id = existing, UserId = currentUser.UserId!, TurnLeaseUntil = leaseUntil };
-            db.Conversations.Attach(held);
-            if (interrupted)
+            catch
             {
-                // Saved with the turn's first message; its id is the smaller, so the conversation reads in order.
-                db.Messages.Add(new Message { ConversationId = existing, Role = MessageRoles.Error, Content = InterruptedTurn });
+                await EndTurnStartAsync();
+                throw;
             }
-            return held;
         }
         if (await db.Conversations.CountAsync(cancellationToken) >= quotas.Value.MaxConversationsPerUser)
         {
@@ -70,14 +67,46 @@ public sealed partial class ConversationStore(
         return conversation;
     }
 
+    private async Task<Conversation> TakeLeaseAsync(Guid existing, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken)
+    {
+        var taken = await db.Conversations
+            .Where(c => c.Id == existing && c.TurnLeaseUntil == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken);
+        // Rarely: a lease left by a turn that never finished, taken over once it expired.
+        var interrupted = taken == 0 && await db.Conversations
+            .Where(c => c.Id == existing && c.TurnLeaseUntil < now)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken) == 1;
+        if (taken == 0 && !interrupted)
+        {
+            throw await db.Conversations.AnyAsync(c => c.Id == existing, cancellationToken)
+                ? new ConversationBusyException(existing)
+                : new NotFoundException("conversation", existing);
+        }
+        // The UPDATE proved it exists and is the user's: no need to read it back.
+        var held = new Conversation { Id = existing, UserId = currentUser.UserId!, TurnLeaseUntil = leaseUntil };
+        db.Conversations.Attach(held);
+        if (interrupted)
+        {
+            // Saved with the turn's first message; its id is the smaller, so the conversation reads in order.
+            db.Messages.Add(new Message { ConversationId = existing, Role = MessageRoles.Error, Content = InterruptedTurn });
+        }
+        return held;
+    }
+
     /// <summary>Frees the conversation of a turn that ended without <see cref="FinishTurnAsync"/> (a rejected request).</summary>
     public async Task AbandonTurnAsync(Conversation conversation)
     {
-        // Released already (FinishTurnAsync clears it), or never saved: nothing to free.
-        if (conversation.TurnLeaseUntil is null || db.Entry(conversation).State == EntityState.Added) return;
         var id = conversation.Id;
         try
         {
+            // Taken in a transaction not committed yet: rolling it back frees the lease.
+            if (_turnStart is not null)
+            {
+                await EndTurnStartAsync();
+                return;
+            }
+            // Released already (FinishTurnAsync clears it), or never saved: nothing to free.
+            if (conversation.TurnLeaseUntil is null || db.Entry(conversation).State == EntityState.Added) return;
             await db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, (DateTime?)null));
         }
         catch (Exception e) when (DomainExceptionHandler.IsDatabaseUnavailable(e))
@@ -128,7 +157,20 @@ public sealed partial class ConversationStore(
         }
         // Saved without the request's token: once the model has answered, the turn is recorded even if the client left.
         await db.SaveChangesAsync(CancellationToken.None);
+        if (_turnStart is { } turnStart)
+        {
+            await turnStart.CommitAsync(CancellationToken.None);
+            await EndTurnStartAsync();
+        }
         return message;
+    }
+
+    /// <summary>Ends the lease's transaction: after its commit, or (not committed) rolling it back.</summary>
+    private async Task EndTurnStartAsync()
+    {
+        var turnStart = _turnStart!;
+        _turnStart = null;
+        await turnStart.DisposeAsync();
     }
 
     public static IList<ChatMessage> ToChatMessages(Message row)
