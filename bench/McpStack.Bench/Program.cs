@@ -42,7 +42,8 @@ var skipRateLimits = args.Contains("--no-rate-limits");
 var output = Option("--out", Path.Combine(RepoPaths.Root, "artifacts", "bench", "results.md"));
 var script = Path.Combine(RepoPaths.Root, "bench", "wrk-post.lua");
 var getScript = Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua");
-var mcpDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Mcp", "bin", "Release", "net10.0", "McpStack.Mcp.dll");
+// --mcp-dll: another build of the MCP server (a published one, to profile what the Dockerfile runs).
+var mcpDll = Option("--mcp-dll", Path.Combine(RepoPaths.Root, "src", "McpStack.Mcp", "bin", "Release", "net10.0", "McpStack.Mcp.dll"));
 var apiDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Api", "bin", "Release", "net10.0", "McpStack.Api.dll");
 
 const string ListBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{"limit":50}}}""";
