@@ -34,20 +34,7 @@ public static class Startup
         report.AppendLine("|---|---|---|");
         foreach (var (name, dll, dockerEnvironment) in new[] { ("mcp", mcpDll, mcpEnvironment), ("api", apiDll, apiEnvironment) })
         {
-            var times = new List<double>();
-            var rss = new List<double>();
-            for (var i = 0; i < starts; i++)
-            {
-                var url = $"http://127.0.0.1:{FreePort.Next()}";
-                await using var server = await ServerProcess.StartAsync(dll, url + "/health/ready", Environment(name, url, database, issuer, dockerEnvironment));
-                times.Add(server.StartTime.TotalMilliseconds);
-                await Task.Delay(5000);
-                rss.Add(server.RssKiB() / 1024.0);
-            }
-            times.Sort();
-            rss.Sort();
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {times[starts / 2]:0} ms ({times[0]:0}–{times[^1]:0}) | {rss[starts / 2]:0} MiB |");
-            Console.WriteLine($"start-up {name}: ready {times[starts / 2]:0} ms, idle RSS {rss[starts / 2]:0} MiB");
+            await ReadyRowAsync(name, url => ServerProcess.StartAsync(dll, url + "/health/ready", Environment(name, url, database, issuer, dockerEnvironment)));
         }
 
         // 50 tasks for list_tasks, added by a first server; each measured one starts cold on them.
@@ -56,19 +43,7 @@ public static class Startup
             await Serve.SeedTasksAsync(seedUrl + "/mcp", issuer.CreateToken("bench", seedUrl + "/mcp", lifetime: TimeSpan.FromHours(1)), 50);
         }
         // The reference: the database ceiling on the same 50 tasks, as the MCP server's Dockerfile publishes and runs it.
-        var ceilingTimes = new List<double>();
-        var ceilingRss = new List<double>();
-        for (var i = 0; i < starts; i++)
-        {
-            await using var ceiling = await StartCeilingAsync($"http://127.0.0.1:{FreePort.Next()}");
-            ceilingTimes.Add(ceiling.StartTime.TotalMilliseconds);
-            await Task.Delay(5000);
-            ceilingRss.Add(ceiling.RssKiB() / 1024.0);
-        }
-        ceilingTimes.Sort();
-        ceilingRss.Sort();
-        report.AppendLine(CultureInfo.InvariantCulture, $"| database ceiling (bare Kestrel + ADO.NET, the mcp Dockerfile's publish and ENV) | {ceilingTimes[starts / 2]:0} ms ({ceilingTimes[0]:0}–{ceilingTimes[^1]:0}) | {ceilingRss[starts / 2]:0} MiB |");
-        Console.WriteLine($"start-up database ceiling: ready {ceilingTimes[starts / 2]:0} ms, idle RSS {ceilingRss[starts / 2]:0} MiB");
+        await ReadyRowAsync("database ceiling (bare Kestrel + ADO.NET, the mcp Dockerfile's publish and ENV)", StartCeilingAsync);
 
         report.AppendLine();
         report.AppendLine("| fresh server, list_tasks (50), c=32 | first 3 s req/s | steady req/s (after 30 s) | first 3 s / steady | RSS after the load |");
@@ -86,6 +61,24 @@ public static class Startup
             await FreshLoadAsync($"database ceiling, run {run + 1}", ceiling, ceilingUrl + "/mcp", null);
         }
         return report.ToString();
+
+        // Ready time and idle RSS over the starts, medians: one row of the first table.
+        async Task ReadyRowAsync(string label, Func<string, Task<ServerProcess>> start)
+        {
+            var times = new List<double>();
+            var rss = new List<double>();
+            for (var i = 0; i < starts; i++)
+            {
+                await using var server = await start($"http://127.0.0.1:{FreePort.Next()}");
+                times.Add(server.StartTime.TotalMilliseconds);
+                await Task.Delay(5000);
+                rss.Add(server.RssKiB() / 1024.0);
+            }
+            times.Sort();
+            rss.Sort();
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {times[starts / 2]:0} ms ({times[0]:0}–{times[^1]:0}) | {rss[starts / 2]:0} MiB |");
+            Console.WriteLine($"start-up {label}: ready {times[starts / 2]:0} ms, idle RSS {rss[starts / 2]:0} MiB");
+        }
 
         Task<ServerProcess> StartCeilingAsync(string url)
         {
