@@ -102,6 +102,13 @@ for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$deploy_status"
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 done
 
+# Which .NET tests failed, and why (first line), so a log that keeps only its end still names them.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  awk '/<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
+       want && /<Message>/ { sub(/.*<Message>/, ""); print "FAILED " name ": " substr($0, 1, 300); want = 0 }' "$trx"
+done
+
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
