@@ -23,6 +23,10 @@ public class ScriptedModelStack : StackFixture
 
     public ScriptedChatClient Model { get; } = new();
 
+    /// <summary>Answers the first request with <paramref name="calls"/> and every later one with <paramref name="answer"/>.</summary>
+    public void Script(string answer, params AIContent[] calls) =>
+        Model.Reset(messages => messages[^1].Role == ChatRole.Tool || calls.Length == 0 ? [new TextContent(answer)] : calls);
+
     protected override void OverrideServices(IServiceCollection services) => services.AddSingleton(new ChatModel(Model, "scripted"));
 }
 
@@ -31,14 +35,10 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
 {
     private static FunctionCallContent Call(string tool, Dictionary<string, object?> args) => new("call-" + Guid.NewGuid().ToString("N")[..8], tool, args);
 
-    /// <summary>Answers the first request with <paramref name="calls"/> and every later one with <paramref name="answer"/>.</summary>
-    private void Script(string answer, params AIContent[] calls) =>
-        stack.Model.Reset(messages => messages[^1].Role == ChatRole.Tool || calls.Length == 0 ? [new TextContent(answer)] : calls);
-
     [Fact]
     public async Task A_tool_call_acts_for_the_user_who_chats()
     {
-        Script("Added it.", Call("add_task", new() { ["title"] = "From the model" }));
+        stack.Script("Added it.", Call("add_task", new() { ["title"] = "From the model" }));
         var alice = Http.NewUser("alice");
         using var client = stack.ClientFor(alice);
         var turn = await client.ChatAsync("Remind me of something");
@@ -66,10 +66,10 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
     [Fact]
     public async Task History_from_the_database_is_sent_back_to_the_model()
     {
-        Script("First answer.");
+        stack.Script("First answer.");
         using var client = stack.ClientFor(Http.NewUser("hal"));
         var first = await client.ChatAsync("Remember the word banana");
-        Script("Second answer.");
+        stack.Script("Second answer.");
         await client.ChatAsync("Which word?", first.ConversationId);
 
         var request = stack.Model.Requests.Single();
@@ -85,7 +85,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         using var created = await victim.PostAsJsonAsync("/api/tasks", new { title = "Victim's task" });
         var victimTask = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
 
-        Script("Done.",
+        stack.Script("Done.",
             Call("complete_task", new() { ["id"] = victimTask.Id.ToString() }),
             Call("update_task", new() { ["id"] = victimTask.Id.ToString(), ["title"] = "pwned" }),
             Call("list_tasks", new() { ["user_id"] = "victim" }));
@@ -120,7 +120,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         using var created = await client.PostAsJsonAsync("/api/tasks", new { title = "Old task" });
         var task = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
 
-        Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
+        stack.Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
         var ask = await client.ChatAsync("delete my old task");
         var request = ask.OfType("tool-approval-request").Single();
         Assert.Empty(ask.OfType("tool-output-available"));
@@ -147,7 +147,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
     public async Task A_turn_asked_for_as_JSON_is_answered_as_one_document_and_stored_as_a_streamed_one_is()
     {
         using var client = stack.ClientFor(Http.NewUser("jay"));
-        Script("Added milk.", Call("add_task", new() { ["title"] = "milk" }));
+        stack.Script("Added milk.", Call("add_task", new() { ["title"] = "milk" }));
         var (response, turn) = await ChatAsJsonAsync(client, new { message = "remember milk" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -167,7 +167,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         using var client = stack.ClientFor(Http.NewUser("kim"));
         using var created = await client.PostAsJsonAsync("/api/tasks", new { title = "Old task" });
         var task = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
-        Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
+        stack.Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
 
         var (_, ask) = await ChatAsJsonAsync(client, new { message = "delete my old task" });
         var pending = Assert.Single(ask!.ToolCalls);
@@ -193,7 +193,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         using var created = await client.PostAsJsonAsync("/api/tasks", new { title = "Keep me" });
         var task = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
 
-        Script("Kept it.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
+        stack.Script("Kept it.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
         var ask = await client.ChatAsync("delete it");
         var approvalId = ask.OfType("tool-approval-request").Single().GetProperty("approvalId").GetString();
         var denied = await client.ChatAsync("", ask.ConversationId, new[] { new { approvalId, approved = false } });
@@ -213,18 +213,18 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         using var client = stack.ClientFor(Http.NewUser("moe"));
         using var created = await client.PostAsJsonAsync("/api/tasks", new { title = "Write report" });
         var task = (await created.Content.ReadFromJsonAsync<McpStack.Data.Tasks.TaskDto>())!;
-        Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
+        stack.Script("Deleted.", Call("delete_task", new() { ["id"] = task.Id.ToString() }));
         var ask = await client.ChatAsync("delete my report task");
         var approvalId = ask.OfType("tool-approval-request").Single().GetProperty("approvalId").GetString();
 
-        Script("Fine, I kept it.");
+        stack.Script("Fine, I kept it.");
         var next = await client.ChatAsync("actually, never mind", ask.ConversationId);
         Assert.Equal("Fine, I kept it.", next.Text.Trim());
         Assert.Empty(next.OfType("error"));
         // The model was told the request went unanswered; nothing was deleted; later turns and reads keep working.
         Assert.Contains(stack.Model.Requests[^1].SelectMany(m => m.Contents), c => c is FunctionResultContent);
         Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
-        Script("Still here.");
+        stack.Script("Still here.");
         Assert.Equal("Still here.", (await client.ChatAsync("and now?", ask.ConversationId)).Text.Trim());
         Assert.Equal(6, (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages.Count);
         using var late = await client.PostAsJsonAsync("/api/chat", new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId, approved = true } } });

@@ -5,7 +5,6 @@ using McpStack.Api.Conversations;
 using McpStack.Data;
 using McpStack.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace McpStack.Api.Tests;
@@ -17,16 +16,14 @@ namespace McpStack.Api.Tests;
 /// </summary>
 public abstract class TurnLeaseTests<TStack>(TStack stack) where TStack : ScriptedModelStack
 {
-    private void Answer(string answer) => stack.Model.Reset(_ => [new TextContent(answer)]);
-
     [Fact]
     public async Task Parallel_turns_in_one_conversation_are_refused_not_interleaved()
     {
-        Answer("First answer.");
+        stack.Script("First answer.");
         using var client = stack.ClientFor(Http.NewUser("pat"));
         var first = await client.ChatAsync("one");
 
-        Answer("Second answer.");
+        stack.Script("Second answer.");
         stack.Model.Delay = TimeSpan.FromMilliseconds(800);
         var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
             client.PostAsJsonAsync("/api/chat", new { conversationId = first.ConversationId, message = $"parallel {i}" })));
@@ -59,7 +56,7 @@ public abstract class TurnLeaseTests<TStack>(TStack stack) where TStack : Script
     [Fact]
     public async Task A_turn_lease_left_by_a_dead_process_expires()
     {
-        Answer("Answer.");
+        stack.Script("Answer.");
         var user = Http.NewUser("quinn");
         using var client = stack.ClientFor(user);
         var first = await client.ChatAsync("one");
@@ -92,7 +89,7 @@ public abstract class TurnLeaseTests<TStack>(TStack stack) where TStack : Script
     [Fact]
     public async Task A_turn_refused_after_its_lease_was_taken_frees_the_conversation_and_stores_nothing()
     {
-        Answer("First answer.");
+        stack.Script("First answer.");
         using var client = stack.ClientFor(Http.NewUser("rita"));
         var first = await client.ChatAsync("one");
 
@@ -100,7 +97,7 @@ public abstract class TurnLeaseTests<TStack>(TStack stack) where TStack : Script
         using var refused = await client.PostAsJsonAsync("/api/chat", new { conversationId = first.ConversationId, message = "two", approvals = new[] { new { approvalId = "nope", approved = true } } });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
 
-        Answer("Second answer.");
+        stack.Script("Second answer.");
         Assert.Equal("Second answer.", (await client.ChatAsync("three", first.ConversationId)).Text.Trim());
         var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{first.ConversationId}"))!;
         Assert.Equal(["one", "three"], stored.Messages.Where(m => m.Role == "user").Select(m => m.Content));
