@@ -56,6 +56,8 @@ public static partial class ServiceDefaults
 
         // Exports only where a collector is configured; the standard OTEL_* variables tune it.
         var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        // Npgsql's instrumentation only on PostgreSQL: registering it loads Npgsql (2 MiB), which SQLite never uses.
+        var postgres = builder.Configuration.GetDatabaseConnection(builder.Environment.ContentRootPath).Provider == DatabaseProvider.Postgres;
         var otel = builder.Services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME wins, as everywhere in OpenTelemetry: the Aspire app host names each service after its resource.
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : serviceName))
@@ -68,17 +70,25 @@ public static partial class ServiceDefaults
                 {
                     t.AddSource(Telemetry.Mcp, Telemetry.GenAi)
                         // Statements as the provider sends them: parameter placeholders, never their values.
-                        .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider != Telemetry.NpgsqlEfProvider)
-                        .AddNpgsql();
+                        .AddEntityFrameworkCoreInstrumentation(o => o.Filter = (provider, _) => provider != Telemetry.NpgsqlEfProvider);
+                    if (postgres)
+                    {
+                        t.AddNpgsql();
+                    }
                 }
             })
-            .WithMetrics(m => m
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(Telemetry.Mcp, Telemetry.GenAi, Telemetry.App, Telemetry.EfCore)
-                // The connection pool: connections in use and idle, waits for one, and command durations.
-                .AddNpgsqlInstrumentation());
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(Telemetry.Mcp, Telemetry.GenAi, Telemetry.App, Telemetry.EfCore);
+                if (postgres)
+                {
+                    // The connection pool: connections in use and idle, waits for one, and command durations.
+                    m.AddNpgsqlInstrumentation();
+                }
+            });
         if (exporting)
         {
             otel.UseOtlpExporter();

@@ -7,9 +7,8 @@ public sealed class RateLimitWindowConfiguration : IEntityTypeConfiguration<Rate
 {
     public void Configure(EntityTypeBuilder<RateLimitWindow> builder)
     {
-        // PostgreSQL: unlogged, so counting a write costs no WAL flush; a crash forgets at most the current minute's counts.
+        // Unlogged on PostgreSQL: PostgresAppDbContext says so.
         builder.ToTable(RateLimitWindows.Table);
-        builder.IsUnlogged();
         builder.HasKey(w => new { w.Partition, w.WindowStart });
         builder.Property(w => w.Partition).HasColumnName("partition").HasMaxLength(RateLimitWindow.PartitionMaxLength);
         builder.Property(w => w.WindowStart).HasColumnName("window_start");

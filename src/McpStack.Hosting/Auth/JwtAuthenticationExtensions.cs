@@ -53,6 +53,7 @@ public static class JwtAuthenticationExtensions
             o.DefaultScheme = Scheme;
             o.DefaultChallengeScheme = challengeScheme ?? Scheme;
         });
+        SkipKeyRingLoadAtStart(services);
         builder.AddPolicyScheme(Scheme, "Bearer token", o => o.ForwardDefaultSelector = context =>
             schemes.Length <= 1 ? schemes.FirstOrDefault() : SchemeForIssuer(context, options.Issuers, schemes));
 
@@ -135,6 +136,22 @@ public static class JwtAuthenticationExtensions
     }
 
     /// <summary>Where an issuer's signing keys come from: its JWKS file, its JWKS URL, or its OpenID discovery document.</summary>
+    /// <summary>
+    /// <c>AddAuthentication</c> registers Data Protection, which bearer tokens never use; its hosted service still
+    /// reads, and on a new machine writes, an XML key ring at every start: ~4 MiB of XML code in memory and, in a
+    /// container, two warnings about a key neither persisted nor encrypted. Its services stay registered, so a feature
+    /// added later that protects data still works (the ring is then loaded on first use).
+    /// </summary>
+    private static void SkipKeyRingLoadAtStart(IServiceCollection services)
+    {
+        var keyRingLoad = services.FirstOrDefault(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
+        if (keyRingLoad is not null)
+        {
+            services.Remove(keyRingLoad);
+        }
+    }
+
     private static (string Address, IConfigurationRetriever<OpenIdConnectConfiguration> Retriever, IDocumentRetriever Documents) KeysOf(TrustedIssuer issuer, bool requireHttps) => issuer switch
     {
         { JwksFile: { Length: > 0 } file } => (Path.GetFullPath(file), new JwksRetriever(), new FileDocumentRetriever()),

@@ -158,8 +158,6 @@ namespace McpStack.Data.Migrations.Sqlite
                     b.HasKey("Partition", "WindowStart");
 
                     b.ToTable("rate_limit_windows", (string)null);
-
-                    b.HasAnnotation("Npgsql:UnloggedTable", true);
                 });
 
             modelBuilder.Entity("McpStack.Data.Entities.Message", b =>
