@@ -56,7 +56,7 @@ public static partial class ServiceDefaults
 
         // Exports only where a collector is configured; the standard OTEL_* variables tune it.
         var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        // Npgsql's instrumentation only on PostgreSQL: registering it loads Npgsql (2 MiB), which SQLite never uses.
+        // Npgsql's instrumentation only on PostgreSQL: registering it loads Npgsql (1 MiB), which SQLite never uses.
         var postgres = builder.Configuration.GetDatabaseConnection(builder.Environment.ContentRootPath).Provider == DatabaseProvider.Postgres;
         var otel = builder.Services.AddOpenTelemetry()
             // OTEL_SERVICE_NAME wins, as everywhere in OpenTelemetry: the Aspire app host names each service after its resource.

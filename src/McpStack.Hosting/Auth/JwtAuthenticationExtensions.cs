@@ -135,11 +135,10 @@ public static class JwtAuthenticationExtensions
         return builder;
     }
 
-    /// <summary>Where an issuer's signing keys come from: its JWKS file, its JWKS URL, or its OpenID discovery document.</summary>
     /// <summary>
     /// <c>AddAuthentication</c> registers Data Protection, which bearer tokens never use; its hosted service still
-    /// reads, and on a new machine writes, an XML key ring at every start: ~4 MiB of XML code in memory and, in a
-    /// container, two warnings about a key neither persisted nor encrypted. Its services stay registered, so a feature
+    /// reads, and on a new machine writes, an XML key ring at every start: ~4 MiB of XML code in memory and, in a new
+    /// container, a key file and a warning that it is stored unencrypted. Its services stay registered, so a feature
     /// added later that protects data still works (the ring is then loaded on first use).
     /// </summary>
     private static void SkipKeyRingLoadAtStart(IServiceCollection services)
@@ -152,6 +151,7 @@ public static class JwtAuthenticationExtensions
         }
     }
 
+    /// <summary>Where an issuer's signing keys come from: its JWKS file, its JWKS URL, or its OpenID discovery document.</summary>
     private static (string Address, IConfigurationRetriever<OpenIdConnectConfiguration> Retriever, IDocumentRetriever Documents) KeysOf(TrustedIssuer issuer, bool requireHttps) => issuer switch
     {
         { JwksFile: { Length: > 0 } file } => (Path.GetFullPath(file), new JwksRetriever(), new FileDocumentRetriever()),
