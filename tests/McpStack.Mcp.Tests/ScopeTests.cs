@@ -54,6 +54,26 @@ public sealed class ScopeTests(SqliteMcpServer fixture) : IClassFixture<SqliteMc
         Assert.Equal(["now allowed"], tasks.StructuredContent!.Value.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("title").GetString()));
     }
 
+    [Theory]
+    [InlineData("add_task", "list_tasks")]
+    [InlineData("list_tasks", "add_task")]
+    public async Task A_call_that_names_its_tool_twice_is_invalid_params_and_runs_nothing(string first, string second)
+    {
+        // The scope check and the SDK could each read a different "name": a read-only token naming a write tool first.
+        var reader = Token("twice", "tasks:read tasks:write");
+        using var response = await PostAsync(reader,
+            $$$$"""{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"{{{{first}}}}","name":"{{{{second}}}}","arguments":{"title":"twice"}}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(9, message.GetProperty("id").GetInt32());
+        Assert.Equal(-32602, message.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("'name' appears more than once", message.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        await using var client = await fixture.Server.ConnectAsync(reader);
+        var tasks = await client.CallToolAsync("list_tasks", new Dictionary<string, object?>());
+        Assert.Equal(0, tasks.StructuredContent!.Value.GetProperty("total").GetInt32());
+    }
+
     [Fact]
     public async Task A_token_without_scopes_may_connect_but_not_list_or_call()
     {

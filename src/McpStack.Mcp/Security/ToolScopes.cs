@@ -58,8 +58,16 @@ public sealed class ToolScopeMiddleware(RequestDelegate next, ToolCatalog catalo
         string? needed;
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            // Duplicate keys are refused: this check would read one "name" and the SDK another, so a read-only token
+            // could name a write tool first (RFC 8259 leaves duplicates to the parser; here they are invalid params).
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, UniqueProperties, context.RequestAborted);
             needed = ToolScopes.Needed(document.RootElement, catalog);
+        }
+        catch (JsonException e) when (DuplicateProperty(e) is { } property)
+        {
+            context.Request.Body.Position = 0;
+            await RefuseDuplicateAsync(context, property);
+            return;
         }
         catch (JsonException)
         {
@@ -79,5 +87,34 @@ public sealed class ToolScopeMiddleware(RequestDelegate next, ToolCatalog catalo
         context.Response.Headers.WWWAuthenticate =
             $"Bearer error=\"insufficient_scope\", scope=\"{ToolScopes.StepUp(context.User, needed)}\", resource_metadata=\"{resourceMetadataUrl}\", error_description=\"This needs the {needed} scope.\"";
         await context.Response.WriteAsJsonAsync(new { jsonrpc = "2.0", error = new { code = -32600, message = $"The token lacks the {needed} scope; ask the user to grant it." } });
+    }
+
+    private static readonly JsonDocumentOptions UniqueProperties = new() { AllowDuplicateProperties = false };
+
+    /// <summary>The repeated property a parse failed on (System.Text.Json names it in quotes), or null for other failures.</summary>
+    private static string? DuplicateProperty(JsonException e) =>
+        e.Message.StartsWith("Duplicate property '", StringComparison.Ordinal) && e.Message.IndexOf('\'', 20) is var end and > 20
+            ? e.Message[20..end]
+            : null;
+
+    /// <summary>JSON-RPC invalid params (400), with the request's id when it has one.</summary>
+    private static async Task RefuseDuplicateAsync(HttpContext context, string property)
+    {
+        JsonElement? id = null;
+        using (var lenient = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))
+        {
+            if (lenient.RootElement.ValueKind == JsonValueKind.Object && lenient.RootElement.TryGetProperty("id", out var value)
+                && value.ValueKind is JsonValueKind.Number or JsonValueKind.String)
+            {
+                id = value.Clone();
+            }
+        }
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await context.Response.WriteAsJsonAsync(new
+        {
+            jsonrpc = "2.0",
+            id,
+            error = new { code = -32602, message = $"Invalid params: the property '{property}' appears more than once in one object; send it once." },
+        });
     }
 }
