@@ -37,6 +37,8 @@ if (!File.Exists(Path.Combine(webDirectory, "node_modules", ".package-lock.json"
 {
     authMigrate.WaitForCompletion(builder.AddExecutable("web-install", "npm", webDirectory, "install", "--no-audit", "--no-fund", "--loglevel=error"));
 }
+// No TRUSTED_PROXIES: Aspire's endpoint proxy forwards connections without an X-Forwarded-For, so the web tier sees every
+// browser as the proxy's loopback address (one sign-in budget for the developer's machine, nothing a client can choose).
 var web = builder.AddExecutable("web", "node", webDirectory, "node_modules/next/dist/bin/next", "dev")
     .WithHttpEndpoint(port: 3000, env: "PORT")
     .WithExternalHttpEndpoints()

@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from "react";
 import { authClient } from "@/lib/auth-client";
-import { describeScope, parseScopes, redirectHost } from "@/lib/scopes";
+import { displayName } from "@/lib/client-name";
+import { describeScope, namesTheProduct, parseScopes, redirectHost } from "@/lib/scopes";
 import { buttonClass, ErrorMessage, quietButtonClass } from "./ui";
 
 type Request = { clientId: string; scopes: string[]; host?: string };
@@ -33,7 +34,7 @@ export function ConsentForm() {
     setGranted(new Set(scopes));
     void authClient.oauth2.publicClient({ query: { client_id: clientId } }).then(({ data, error }) => {
       if (error || !data) setError("This app is not registered here any more, or your session ended. Start again from the app.");
-      else setClient({ name: data.client_name || "An unnamed app", uri: data.client_uri ?? undefined });
+      else setClient({ name: displayName(data.client_name), uri: data.client_uri ?? undefined });
     });
   }, []);
 
@@ -66,8 +67,15 @@ export function ConsentForm() {
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">
-        Allow <span data-testid="consent-client">{client?.name ?? "…"}</span> to use your account?
+        {/* The name is the app's own word: quoted, isolated from the sentence around it, never taken for ours. */}
+        Allow “<bdi data-testid="consent-client">{client?.name ?? "…"}</bdi>” to use your account?
       </h1>
+      <p className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200" data-testid="consent-unverified">
+        <strong>Unverified app.</strong> It registered itself; McpStack has not checked who made it or what it does.
+        {client && namesTheProduct(client.name) && (
+          <span data-testid="consent-impersonation"> Its name mentions McpStack, but it is not part of McpStack.</span>
+        )}
+      </p>
       {request.host && (
         <p className="text-sm text-slate-600 dark:text-slate-400">
           After you answer, you go back to <strong data-testid="consent-host">{request.host}</strong>.

@@ -29,7 +29,8 @@ const taskTitles = (result) => result.structuredContent.tasks.map((t) => t.title
 
 /**
  * Takes a signed-in user's browser through an authorization: the consent page when it shows (unticking `untick`, then
- * `answer`), straight back to the client when the user allowed all of it before. Returns the redirect's query.
+ * `answer`), straight back to the client when the user allowed all of it before. Returns the redirect's query, and
+ * whether the consent page showed.
  */
 async function consentIn(page, name, authorizationUrl, { answer = "Allow", untick = [] } = {}) {
   return step(page, `${name}-consent`, async () => {
@@ -44,8 +45,17 @@ async function consentIn(page, name, authorizationUrl, { answer = "Allow", untic
       for (const scope of untick) await page.getByTestId("consent-scopes").locator(`li[data-scope="${scope}"] input`).uncheck();
       await button.click();
     }
-    return redirected;
+    return { ...(await redirected), consentShown: first === "consent" };
   });
+}
+
+/** Opens an authorization that must stop at the consent page (a redirect straight to the client fails the wait). */
+async function openConsent(page, authorizationUrl) {
+  await page.goto(authorizationUrl.href, { waitUntil: "commit" }).catch((error) => {
+    // The previous step's redirect to its client may still be landing.
+    if (!/interrupted by another navigation/.test(error.message)) throw error;
+  });
+  await page.waitForURL(`${stack.webUrl}/consent?**`);
 }
 
 /** The token the web page sends the api (Better Auth's /token, audience the api). */
@@ -101,6 +111,56 @@ async function authorizeRedirect(url) {
 async function token(fields) {
   const response = await fetch((await authorizationServer()).token_endpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form(fields) });
   return { status: response.status, body: await response.json() };
+}
+
+/** A whole authorization of `client` by the user in `page` (consenting if asked), ending with its tokens. */
+async function grantTokens(page, client, label) {
+  const { verifier, challenge } = pkce();
+  const answer = await consentIn(page, label, await authorizationUrl(client.client_id, { challenge }));
+  const tokens = await token({ grant_type: "authorization_code", code: answer.code, code_verifier: verifier, client_id: client.client_id, redirect_uri: receiver.redirectUrl, resource: resourceUrl() });
+  assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+  assert.ok(tokens.body.refresh_token, "offline_access gives a refresh token");
+  return tokens.body;
+}
+
+const refreshTokens = (client, refreshToken) => token({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: client.client_id, resource: resourceUrl() });
+
+/** A JSON-RPC request to the MCP server with an access token: its HTTP status (200 while the token stands). */
+async function mcpStatus(accessToken) {
+  const response = await fetch(resourceUrl(), {
+    method: "POST",
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function revoke(fields) {
+  const response = await fetch((await authorizationServer()).revocation_endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form(fields),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** A registration request as sent, for the bounds tests: status and OAuth error. */
+async function registerRaw(metadata, init = {}) {
+  const response = await fetch((await authorizationServer()).registration_endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ redirect_uris: [receiver.redirectUrl], token_endpoint_auth_method: "none", ...metadata }),
+    ...init,
+  });
+  const text = await response.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { text };
+  }
+  return { status: response.status, body };
 }
 
 describe("MCP clients sign in with OAuth", { timeout: 240_000 }, () => {
@@ -240,15 +300,8 @@ describe("MCP clients sign in with OAuth", { timeout: 240_000 }, () => {
 
   test("refresh tokens rotate; a replayed one ends the whole family; revocation ends one", async () => {
     const client = await register("Refreshing client");
-    const grant = async (label) => {
-      const { verifier, challenge } = pkce();
-      const answer = await consentIn(alice.page, label, await authorizationUrl(client.client_id, { challenge }));
-      const tokens = await token({ grant_type: "authorization_code", code: answer.code, code_verifier: verifier, client_id: client.client_id, redirect_uri: receiver.redirectUrl, resource: resourceUrl() });
-      assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
-      assert.ok(tokens.body.refresh_token, "offline_access gives a refresh token");
-      return tokens.body;
-    };
-    const refresh = (refreshToken) => token({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: client.client_id, resource: resourceUrl() });
+    const grant = (label) => grantTokens(alice.page, client, label);
+    const refresh = (refreshToken) => refreshTokens(client, refreshToken);
 
     const first = await grant("alice-refresh");
     const second = await refresh(first.refresh_token);
@@ -364,17 +417,144 @@ describe("MCP clients sign in with OAuth", { timeout: 240_000 }, () => {
     const request = await exchange("alice-code");
     const granted = await token(request);
     assert.equal(granted.status, 200, JSON.stringify(granted.body));
-    assert.equal((await token(request)).body.error, "invalid_grant", "a code works once");
 
-    // The MCP token is for the MCP server only: the api refuses it.
+    // The MCP token is for the MCP server only: the api refuses it, the MCP server takes it.
     const atApi = await fetch(`${stack.apiUrl}/api/tasks`, { headers: { authorization: `Bearer ${granted.body.access_token}` } });
     assert.equal(atApi.status, 401);
-    // And the MCP server takes it.
-    const atMcp = await fetch(resourceUrl(), {
-      method: "POST",
-      headers: { authorization: `Bearer ${granted.body.access_token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+    assert.equal(await mcpStatus(granted.body.access_token), 200);
+    // A code works once, and used again it ends what it gave (RFC 6749 §4.1.2): a thief's replay stops the tokens too.
+    assert.equal((await token(request)).body.error, "invalid_grant", "a code works once");
+    assert.equal(await mcpStatus(granted.body.access_token), 401, "the reused code's access token is ended");
+  });
+
+  test("a consent holds for the exact redirect URI: another loopback port, or none, shows the consent page again, naming it", async () => {
+    const client = await register("Port-picking client");
+    const second = await startRedirectReceiver();
+    try {
+      const { verifier, challenge } = pkce();
+      const first = await consentIn(alice.page, "port-first", await authorizationUrl(client.client_id, { challenge }));
+      assert.ok(first.code && first.consentShown);
+      const again = await consentIn(alice.page, "port-again", await authorizationUrl(client.client_id, { challenge }));
+      assert.ok(again.code && !again.consentShown, "the same redirect URI: no page");
+
+      // Another port on the same loopback host, which RFC 8252 lets a native app choose per request: Better Auth takes
+      // it as registered, and used to send the code there at once. Now the user is asked, and sees where it goes.
+      const otherPort = await step(alice.page, "port-other", async () => {
+        const url = await authorizationUrl(client.client_id, { challenge, redirectUri: second.redirectUrl });
+        const redirected = second.next();
+        await openConsent(alice.page, url);
+        assert.equal(await alice.page.getByTestId("consent-host").textContent(), new URL(second.redirectUrl).host);
+        await alice.page.getByRole("button", { name: "Allow" }).click();
+        return redirected;
+      });
+      const exchanged = await token({ grant_type: "authorization_code", code: otherPort.code, code_verifier: verifier, client_id: client.client_id, redirect_uri: second.redirectUrl, resource: resourceUrl() });
+      assert.equal(exchanged.status, 200, "allowed by the user, the other port works");
+
+      // No port at all is port 80, not "any port": asked again, and named so.
+      await step(alice.page, "port-none", async () => {
+        await openConsent(alice.page, await authorizationUrl(client.client_id, { challenge, redirectUri: "http://127.0.0.1/callback" }));
+        assert.equal(await alice.page.getByTestId("consent-host").textContent(), "127.0.0.1:80");
+      });
+      // Both allowed URIs are still one app on the connected-apps page.
+      await alice.page.goto(`${stack.webUrl}/connected-apps`);
+      await alice.page.getByTestId("connected-app").filter({ hasText: "Port-picking client" }).waitFor();
+      assert.equal(await alice.page.getByTestId("connected-app").filter({ hasText: "Port-picking client" }).count(), 1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test("the consent page says an app registered itself, and that a name with McpStack in it is not McpStack", async () => {
+    const client = await register("McpStack official app");
+    const { challenge } = pkce();
+    await step(alice.page, "consent-impersonation", async () => {
+      await openConsent(alice.page, await authorizationUrl(client.client_id, { challenge }));
+      await alice.page.getByTestId("consent-client").filter({ hasText: "McpStack official app" }).waitFor();
+      assert.match(await alice.page.getByTestId("consent-unverified").textContent(), /Unverified app\. It registered itself; McpStack has not checked who made it/);
+      assert.match(await alice.page.getByTestId("consent-impersonation").textContent(), /not part of McpStack/);
+      assert.equal(await alice.page.getByTestId("consent-host").textContent(), new URL(receiver.redirectUrl).host);
+      console.log(`Consent page for an app that names McpStack: ${await snapshot(alice.page, "oauth-consent-unverified")}`);
     });
-    assert.equal(atMcp.status, 200);
+    // A name of its own gets the unverified notice and no impersonation warning.
+    const plain = await register("Plain client");
+    await openConsent(alice.page, await authorizationUrl(plain.client_id, { challenge }));
+    await alice.page.getByTestId("consent-client").filter({ hasText: "Plain client" }).waitFor();
+    assert.ok(await alice.page.getByTestId("consent-unverified").isVisible());
+    assert.equal(await alice.page.getByTestId("consent-impersonation").count(), 0);
+  });
+
+  test("registration metadata is bounded and visible: 400 invalid_client_metadata naming the field, 413 for a huge request", async () => {
+    const long = (n) => "x".repeat(n);
+    for (const [label, metadata, field] of [
+      ["a 101-character name", { client_name: long(101) }, "client_name"],
+      ["a bidi override in the name", { client_name: "McpStack official app \u202Eedoc ruoy retne\u202C" }, "client_name"],
+      ["a zero-width space in the name", { client_name: "Mcp\u200BStack" }, "client_name"],
+      ["a control character in the name", { client_name: "bell\u0007" }, "client_name"],
+      ["11 redirect URIs", { redirect_uris: Array.from({ length: 11 }, (_, i) => `http://127.0.0.1:${2000 + i}/cb`) }, "redirect_uris"],
+      ["a 2,001-character redirect URI", { redirect_uris: [`http://127.0.0.1:1/${long(2001 - 19)}`] }, "redirect_uris"],
+      ["a 2,001-character client_uri", { client_uri: `https://example.test/${long(2001 - 21)}` }, "client_uri"],
+      ["11 contacts", { contacts: Array.from({ length: 11 }, (_, i) => `c${i}@example.test`) }, "contacts"],
+    ]) {
+      const { status, body } = await registerRaw({ client_name: "Bounded", ...metadata });
+      assert.equal(status, 400, `${label}: ${JSON.stringify(body).slice(0, 200)}`);
+      assert.equal(body.error, "invalid_client_metadata", label);
+      assert.ok(body.error_description.startsWith(`${field}:`), `${label}: ${body.error_description}`);
+    }
+    const huge = await registerRaw({ client_name: long(20 * 1024 * 1024) });
+    assert.equal(huge.status, 413);
+    assert.equal(huge.body.error, "invalid_client_metadata");
+    // Without a declared length (chunked), read only as far as the limit.
+    const chunked = await registerRaw({}, {
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(`{"client_name":"${long(64 * 1024)}`));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    });
+    assert.equal(chunked.status, 413);
+    assert.equal((await registerRaw({ client_name: long(100) })).status, 201, "100 characters is the limit, not over it");
+
+    // Public clients: native (loopback or their own scheme) or web (https only), never https taken for native.
+    assert.equal((await registerRaw({ client_name: "Loopback", redirect_uris: [receiver.redirectUrl] })).body.application_type, "native");
+    assert.equal((await registerRaw({ client_name: "Private scheme", redirect_uris: ["com.example.app:/callback"] })).body.application_type, "native");
+    assert.equal((await registerRaw({ client_name: "Hosted", redirect_uris: ["https://app.example.test/callback"] })).body.application_type, "web");
+  });
+
+  test("revocation stops what was revoked: a refresh token and its access token, a replayed family, one access token", async () => {
+    const client = await register("Revoked client");
+    const grant = (label) => grantTokens(alice.page, client, label);
+    const refresh = (refreshToken) => refreshTokens(client, refreshToken);
+
+    // Revoking a refresh token ends the access token issued with it at its next call, not 5 minutes later.
+    const first = await grant("revoke-refresh");
+    const kept = await grant("revoke-refresh-other-grant");
+    assert.equal(await mcpStatus(first.access_token), 200);
+    assert.equal((await revoke({ token: first.refresh_token, token_type_hint: "refresh_token", client_id: client.client_id })).status, 200);
+    assert.equal(await mcpStatus(first.access_token), 401, "its grant is revoked");
+    assert.equal(await mcpStatus(kept.access_token), 200, "another grant of the same client and user stands");
+
+    // A replayed refresh token ends the family, access tokens included.
+    const rotated = await refresh(kept.refresh_token);
+    assert.equal(rotated.status, 200);
+    assert.equal(await mcpStatus(rotated.body.access_token), 200);
+    assert.equal(await mcpStatus(kept.access_token), 401, "a refresh retires the access token issued before it");
+    assert.equal((await refresh(kept.refresh_token)).body.error, "invalid_grant");
+    assert.equal(await mcpStatus(rotated.body.access_token), 401, "the replay ended the family");
+
+    // An access token revoked by its client (RFC 7009): 200, then refused; the grant itself stands.
+    const third = await grant("revoke-access");
+    const elsewhere = await register("Another client");
+    const notItsOwn = await revoke({ token: third.access_token, token_type_hint: "access_token", client_id: elsewhere.client_id });
+    assert.equal(notItsOwn.status, 400, "only its own client revokes it");
+    assert.equal(await mcpStatus(third.access_token), 200);
+    const revokedAccess = await revoke({ token: third.access_token, token_type_hint: "access_token", client_id: client.client_id });
+    assert.equal(revokedAccess.status, 200, revokedAccess.text);
+    assert.equal(await mcpStatus(third.access_token), 401);
+    assert.equal((await revoke({ token: third.access_token, client_id: client.client_id })).status, 200, "twice is fine");
+    const next = await refresh(third.refresh_token);
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+    assert.equal(await mcpStatus(next.body.access_token), 200, "a new access token of the same grant works");
   });
 });

@@ -127,7 +127,7 @@ export async function startStack({ env = {} } = {}) {
     await stop();
     throw error;
   }
-  return { webUrl, apiUrl, mcpUrl, logs: () => processes.flatMap((p) => p.log), stop };
+  return { webUrl, apiUrl, mcpUrl, authDatabase: path.join(dataDir, "auth.db"), logs: () => processes.flatMap((p) => p.log), stop };
 }
 
 /**

@@ -2,26 +2,16 @@ import { betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
 import { oauthProvider } from "@better-auth/oauth-provider";
 import { nextCookies } from "better-auth/next-js";
-import { createAuthMiddleware } from "better-auth/api";
 import { authDatabase } from "./db";
 import { apiAudience, mcpAccessTokenSeconds, mcpResourceUrl, webUrl } from "./config";
 import { sessionSecret } from "./secret";
+import { consentReferenceForRequest, oauthPolicy } from "./oauth-policy";
+import { hashToken } from "./oauth-tokens";
+import { signInLockout } from "./sign-in-lockout";
 
 /** What MCP clients may ask for: the MCP server's scopes, and offline_access for a refresh token. */
 export const mcpScopes = ["tasks:read", "tasks:write"] as const;
 const oauthScopes = ["openid", "profile", "email", "offline_access", ...mcpScopes] as const;
-
-/**
- * MCP clients register as public clients without naming an application type (the MCP Inspector, VS Code and the
- * SDKs' examples do), and their redirects are loopback http or their own schemes: a native app's (RFC 8252). The
- * plugin takes an unnamed type for "web", which allows only https on public hosts, and would refuse them all.
- */
-const registerPublicClientsAsNative = createAuthMiddleware(async (ctx) => {
-  const body = ctx.body as Record<string, unknown> | undefined;
-  if (ctx.path === "/oauth2/register" && body && body.application_type === undefined && body.token_endpoint_auth_method === "none") {
-    body.application_type = "native";
-  }
-});
 
 function createAuth() {
   const baseURL = webUrl();
@@ -32,9 +22,9 @@ function createAuth() {
     database: authDatabase(),
     trustedOrigins: [baseURL],
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
-    // Tests sign up many users from one address; production keeps Better Auth's limits.
+    // Per client address: instrumentation.ts makes X-Forwarded-For the real one (TRUSTED_PROXIES). Tests sign up many
+    // users from one address; production keeps Better Auth's limits.
     rateLimit: { enabled: process.env.AUTH_RATE_LIMIT !== "off" },
-    hooks: { before: registerPublicClientsAsNative },
     plugins: [
       jwt({
         // ES256: verified by .NET's Microsoft.IdentityModel natively (Better Auth's default, EdDSA, needs the api's
@@ -63,7 +53,14 @@ function createAuth() {
         // No client_credentials: its tokens carry the client as `sub`, which the MCP server would take for a user.
         grantTypes: ["authorization_code", "refresh_token"],
         accessTokenExpiresIn: mcpAccessTokenSeconds,
+        // Better Auth's default, stated: the token-status check finds refresh tokens by it (oauth-tokens.ts).
+        storeTokens: { hash: hashToken },
+        // A consent holds for the exact redirect URI it was given for (oauth-policy.ts); postLogin is Better Auth's
+        // place for the consent's key, and McpStack has no page between sign-in and consent.
+        postLogin: { page: "/consent", shouldRedirect: () => false, consentReferenceId: consentReferenceForRequest },
       }),
+      oauthPolicy(),
+      signInLockout(),
       nextCookies(),
     ],
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { describeScope, parseScopes, redirectHost } from "./scopes";
+import { describeScope, namesTheProduct, parseScopes, redirectHost } from "./scopes";
 
 describe("scopes", () => {
   test("are listed known first, in a fixed order, each once", () => {
@@ -14,7 +14,15 @@ describe("scopes", () => {
 
   test("name the host a client redirects to, or the scheme of an app's own URL", () => {
     expect(redirectHost("http://127.0.0.1:33418/callback?x=1")).toBe("127.0.0.1:33418");
+    expect(redirectHost("http://localhost/callback")).toBe("localhost:80");
+    expect(redirectHost("https://app.example/cb")).toBe("app.example:443");
     expect(redirectHost("vscode://vscode.mcp/callback")).toBe("vscode://");
     expect(redirectHost("not a url")).toBeUndefined();
+  });
+
+  test("a name that claims to be the product is told apart", () => {
+    expect(namesTheProduct("McpStack official app")).toBe(true);
+    expect(namesTheProduct("ｍｃｐ stack helper")).toBe(true);
+    expect(namesTheProduct("Claude Desktop")).toBe(false);
   });
 });

@@ -19,13 +19,22 @@ export function parseScopes(scope: string | null | undefined): string[] {
   return [...known, ...[...requested].filter((s) => !(s in scopeWording))];
 }
 
-/** The host an authorization sends the user back to, as the consent page names it. */
+/**
+ * Where an authorization sends the user back, as the consent page names it: host and port, the port always written
+ * (a loopback redirect without one is port 80, not "any port"), or the scheme of an app's own URL.
+ */
 export function redirectHost(redirectUri: string | null): string | undefined {
   if (!redirectUri) return undefined;
   try {
     const url = new URL(redirectUri);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.host : `${url.protocol}//`;
+    if (url.protocol !== "http:" && url.protocol !== "https:") return `${url.protocol}//`;
+    return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
   } catch {
     return undefined;
   }
+}
+
+/** Whether a client's name claims to be McpStack itself, which a self-registered client never is. */
+export function namesTheProduct(name: string): boolean {
+  return /mcp\s*stack/i.test(name.normalize("NFKC"));
 }

@@ -1,4 +1,4 @@
-import { tokenStands } from "@/lib/connected-apps";
+import { tokenStands } from "@/lib/oauth-tokens";
 
 export const dynamic = "force-dynamic";
 
