@@ -4,6 +4,7 @@ using McpStack.Api.Chat;
 using McpStack.Api.Conversations;
 using McpStack.Api.Tasks;
 using McpStack.Data;
+using McpStack.Data.Entities;
 using McpStack.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -125,14 +126,24 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         var request = ask.OfType("tool-approval-request").Single();
         Assert.Empty(ask.OfType("tool-output-available"));
         Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
-        var pending = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages[1].ToolCalls.Single();
+        var asked = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages[1];
+        var pending = asked.ToolCalls.Single();
         Assert.Equal(ToolCallState.ApprovalRequested, pending.State);
+        Assert.Equal((request.GetProperty("approvalId").GetString(), null), (pending.Approval!.Id, pending.Approval.Approved));
 
         var approvalId = request.GetProperty("approvalId").GetString();
         var approved = await client.ChatAsync("", ask.ConversationId, new[] { new { approvalId, approved = true } });
         Assert.Single(approved.OfType("tool-output-available"));
         Assert.Equal("Deleted.", approved.Text.Trim());
         Assert.Empty((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
+        // The answer goes on in the message that asked, live (the stream's message id) as stored: one card, approved and done.
+        Assert.Equal(asked.Id, approved.OfType("start").Single().GetProperty("messageId").GetGuid());
+        var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!;
+        Assert.Equal([MessageRoles.User, MessageRoles.Assistant], stored.Messages.Select(m => m.Role));
+        var answered = Assert.Single(stored.Messages[1].ToolCalls);
+        Assert.Equal((asked.Id, ToolCallState.OutputAvailable, true), (stored.Messages[1].Id, answered.State, answered.Approval?.Approved));
+        Assert.Equal("Deleted.", stored.Messages[1].Content.Trim());
+        Assert.False(stored.TurnRunning);
     }
 
     private static async Task<(HttpResponseMessage Response, ChatTurnResult? Turn)> ChatAsJsonAsync(HttpClient client, object body)
@@ -172,10 +183,10 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         var (_, ask) = await ChatAsJsonAsync(client, new { message = "delete my old task" });
         var pending = Assert.Single(ask!.ToolCalls);
         Assert.Equal(ToolCallState.ApprovalRequested, pending.State);
-        Assert.NotNull(pending.ApprovalId);
+        Assert.NotNull(pending.Approval?.Id);
         Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
 
-        var answer = new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId = pending.ApprovalId, approved = true } } };
+        var answer = new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId = pending.Approval!.Id, approved = true } } };
         var (_, done) = await ChatAsJsonAsync(client, answer);
         Assert.Equal(ToolCallState.OutputAvailable, Assert.Single(done!.ToolCalls).State);
         Assert.Empty((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
@@ -183,7 +194,8 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         var (again, _) = await ChatAsJsonAsync(client, answer);
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Contains("already answered", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(4, (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages.Count);
+        // The answer is part of the call it answers, not a message of its own.
+        Assert.Equal(2, (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages.Count);
     }
 
     [Fact]
@@ -205,6 +217,9 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
 
         using var unknown = await client.PostAsJsonAsync("/api/chat", new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId = "nope", approved = true } } });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!;
+        var card = Assert.Single(Assert.Single(stored.Messages, m => m.Role == MessageRoles.Assistant).ToolCalls);
+        Assert.Equal((ToolCallState.OutputDenied, false), (card.State, card.Approval?.Approved));
     }
 
     [Fact]
@@ -226,7 +241,12 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         Assert.Single((await client.GetFromJsonAsync<TaskListResponse>("/api/tasks"))!.Items);
         stack.Script("Still here.");
         Assert.Equal("Still here.", (await client.ChatAsync("and now?", ask.ConversationId)).Text.Trim());
-        Assert.Equal(6, (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!.Messages.Count);
+        var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{ask.ConversationId}"))!;
+        Assert.Equal(6, stored.Messages.Count);
+        // The request the user wrote past reads as denied, with why, and offers no buttons after a reload.
+        var unanswered = Assert.Single(stored.Messages[1].ToolCalls);
+        Assert.Equal((ToolCallState.OutputDenied, false), (unanswered.State, unanswered.Approval?.Approved));
+        Assert.Contains("did not answer", unanswered.Approval!.Reason, StringComparison.Ordinal);
         using var late = await client.PostAsJsonAsync("/api/chat", new { conversationId = ask.ConversationId, approvals = new[] { new { approvalId, approved = true } } });
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Contains("already answered", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -14,6 +14,9 @@ import { useApi } from "./ApiProvider";
 import { Markdown } from "./Markdown";
 import { buttonClass, ErrorMessage, inputClass, quietButtonClass } from "./ui";
 
+/** How long the page waits for a turn that just ended to be stored (Stop: the api stores the answer so far). */
+const storedTurnWait = { attempts: 25, delayMs: 200 };
+
 /** What went wrong, and what to do about it, for a person. */
 function describe(error: unknown, fallback: string): string {
   if (error instanceof APIError) {
@@ -62,10 +65,49 @@ export function ChatView() {
         setCurrentId(id);
       }
     },
-    onFinish: () => void loadConversations(),
-    onError: (e) => toast.error(describe(e, "The answer was interrupted. Try again in a moment.")),
+    // The stored conversation is what the page shows once a turn is over: the same cards and states after a reload.
+    onFinish: ({ isError }) => {
+      void loadConversations();
+      if (!isError) void showStored(conversationId.current);
+    },
+    onError: (e) => {
+      toast.error(describe(e, "The answer was interrupted. Try again in a moment."));
+      // A turn that failed as it ran is stored with its error, and a refused approval answer (answered in another tab,
+      // say) leaves the conversation as it is stored: show that. A message refused before it ran (409, 429) stays on
+      // the page to be sent again.
+      if (!(e instanceof APIError) || e.status === 400) void showStored(conversationId.current);
+    },
   });
   const busy = status === "submitted" || status === "streaming";
+  const statusNow = useRef(status);
+  statusNow.current = status;
+
+  /**
+   * Replaces the page's messages with the stored conversation, once its turn is over (after Stop, the api stores the
+   * answer so far a moment later). Left alone if the user has meanwhile sent something or opened another conversation.
+   */
+  const showStored = useCallback(
+    async (id: string | null) => {
+      if (!id) return;
+      for (let attempt = 0; attempt < storedTurnWait.attempts; attempt++) {
+        let stored;
+        try {
+          stored = await api.getConversation(id);
+        } catch {
+          return; // what the stream showed stays; the next open or reload reads the store
+        }
+        const idle = statusNow.current !== "submitted" && statusNow.current !== "streaming";
+        if (conversationId.current !== id || !idle) return;
+        if (!stored.turnRunning) {
+          clearError(); // a failed turn's error is in the stored messages now
+          setMessages(toUIMessages(stored.messages));
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, storedTurnWait.delayMs));
+      }
+    },
+    [api, clearError, setMessages],
+  );
 
   useEffect(() => {
     void loadConversations();
@@ -299,7 +341,13 @@ function ToolCard({ part, busy, onApprove }: { part: ToolPart; busy: boolean; on
         <span className={failed ? "text-red-600" : waiting ? "text-amber-600" : "text-slate-500"}>{stateLabel(part)}</span>
       </summary>
       <div className="space-y-2 border-t border-slate-200 px-3 py-2 dark:border-slate-700">
-        {waiting && <ApprovalQuestion name={name} input={part.input} />}
+        {part.approval && <ApprovalQuestion name={name} input={part.input} output={part.state === "output-available" ? part.output : undefined} />}
+        {part.approval?.approved !== undefined && (
+          <p className="text-sm" data-testid="approval-answer">
+            {part.approval.approved ? "You approved it." : "You denied it."}
+            {part.approval.reason && <span className="text-slate-500"> {part.approval.reason}</span>}
+          </p>
+        )}
         <pre className="overflow-x-auto whitespace-pre-wrap break-all text-slate-600 dark:text-slate-400">{JSON.stringify(part.input ?? {}, null, 2)}</pre>
         {part.state === "output-available" && (
           <pre className="overflow-x-auto whitespace-pre-wrap break-all" data-testid="tool-output">
@@ -322,21 +370,22 @@ function ToolCard({ part, busy, onApprove }: { part: ToolPart; busy: boolean; on
   );
 }
 
-/** What approving will do, in the user's words (lib/domain.ts: the task's title, not its id). */
-function ApprovalQuestion({ name, input }: { name: string; input: unknown }) {
+/** What approving does (or did), in the user's words (lib/domain.ts: the task's title, not its id). */
+function ApprovalQuestion({ name, input, output }: { name: string; input: unknown; output?: unknown }) {
   const api = useApi();
   const [question, setQuestion] = useState(() => approvalFallback(name));
   const inputKey = JSON.stringify(input ?? null);
+  const outputKey = JSON.stringify(output ?? null);
   useEffect(() => {
     let current = true;
-    approvalQuestion(api, name, JSON.parse(inputKey)).then(
+    approvalQuestion(api, name, JSON.parse(inputKey), JSON.parse(outputKey) ?? undefined).then(
       (q) => current && setQuestion(q),
       () => current && setQuestion(approvalFallback(name)),
     );
     return () => {
       current = false;
     };
-  }, [api, inputKey, name]);
+  }, [api, inputKey, outputKey, name]);
   return (
     <p className="text-sm font-medium" data-testid="approval-question">
       {question}

@@ -63,3 +63,11 @@ export async function signUpInBrowser(browser, webUrl, name) {
   });
   return { context, page, email };
 }
+
+/** A new user on the chat page (signUpInBrowser, then the Chat link), ready to type. */
+export async function signUpOnChat(browser, webUrl, name) {
+  const user = await signUpInBrowser(browser, webUrl, name);
+  await user.page.getByRole("link", { name: "Chat" }).click();
+  await user.page.getByTestId("suggestions").waitFor();
+  return user;
+}

@@ -2,8 +2,8 @@
 // while it streams and safe links, tool cards, approvals a person can judge, stop, retry, the keyboard, a phone.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launchBrowser, signUpInBrowser, snapshot, step } from "./browser.mjs";
-import { startFakeOpenAi } from "./fake-openai.mjs";
+import { launchBrowser, signUpOnChat, snapshot, step } from "./browser.mjs";
+import { modelSettings, startFakeOpenAi } from "./fake-openai.mjs";
 import { startStack } from "./stack.mjs";
 
 let model;
@@ -31,11 +31,9 @@ const markdownAnswer = [
 
 before(async () => {
   model = await startFakeOpenAi();
-  stack = await startStack({ env: { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model" } });
+  stack = await startStack({ env: modelSettings(model) });
   browser = await launchBrowser();
-  user = await signUpInBrowser(browser, stack.webUrl, "cleo");
-  await user.page.getByRole("link", { name: "Chat" }).click();
-  await user.page.getByTestId("suggestions").waitFor();
+  user = await signUpOnChat(browser, stack.webUrl, "cleo");
 });
 
 after(async () => {
@@ -142,7 +140,7 @@ describe("the chat page", { timeout: 180_000 }, () => {
       await card.getByText("Delete “Keep me”?").waitFor();
       await card.getByRole("button", { name: "Deny" }).click();
       await page.getByTestId("assistant-text").last().getByText("Kept it.").waitFor();
-      await card.getByText("denied").waitFor();
+      await card.getByText("denied", { exact: true }).waitFor();
       assert.equal(await card.getByRole("button", { name: /Approve|Deny/ }).count(), 0);
     });
   });

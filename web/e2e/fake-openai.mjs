@@ -42,3 +42,6 @@ export async function startFakeOpenAi() {
   fake.close = () => new Promise((resolve) => server.close(resolve));
   return fake;
 }
+
+/** The api's settings for a fake endpoint: startStack({ env: modelSettings(model) }). */
+export const modelSettings = (model) => ({ OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model" });

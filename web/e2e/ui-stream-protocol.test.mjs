@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema } from "ai";
-import { startFakeOpenAi } from "./fake-openai.mjs";
+import { modelSettings, startFakeOpenAi } from "./fake-openai.mjs";
 import { signUpByApi, startStack } from "./stack.mjs";
 
 let model;
@@ -12,7 +12,7 @@ let user;
 
 before(async () => {
   model = await startFakeOpenAi();
-  stack = await startStack({ env: { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model" } });
+  stack = await startStack({ env: modelSettings(model) });
   user = await signUpByApi(stack, "sam");
 });
 

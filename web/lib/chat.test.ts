@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { APIError } from "./api";
+import { APIError, type MessageView, type ToolCallView } from "./api";
 import { chatRequestFor, createChatTransport, toUIMessages, type ChatMessage } from "./chat";
 import { safeUrl } from "./safe-url";
 
@@ -36,23 +36,42 @@ describe("chatRequestFor", () => {
 });
 
 describe("toUIMessages", () => {
-  it("turns a stored conversation into UI messages: tool parts with their state, errors marked", () => {
+  const call = (state: ToolCallView["state"], extra: Partial<ToolCallView> = {}): ToolCallView => ({
+    toolCallId: "t1",
+    toolName: "delete_task",
+    input: { id: "x" },
+    state,
+    output: null,
+    errorText: null,
+    approval: null,
+    ...extra,
+  });
+  const assistant = (parts: MessageView["parts"]): MessageView => ({ id: "a", role: "assistant", content: "", createdAt: "", inputTokens: null, outputTokens: null, parts });
+
+  it("turns a stored conversation into UI messages: parts in order, tool parts with their state, errors marked", () => {
     const shown = toUIMessages([
-      { id: "u", role: "user", content: "delete it", toolCalls: [], createdAt: "", inputTokens: null, outputTokens: null },
-      {
-        id: "a",
-        role: "assistant",
-        content: "",
-        createdAt: "",
-        inputTokens: null,
-        outputTokens: null,
-        toolCalls: [{ toolCallId: "t1", toolName: "delete_task", input: { id: "x" }, state: "approval-requested", output: null, errorText: null, approvalId: "a1" }],
-      },
-      { id: "e", role: "error", content: "The assistant could not finish.", toolCalls: [], createdAt: "", inputTokens: null, outputTokens: null },
+      { id: "u", role: "user", content: "delete it", parts: [{ type: "text", text: "delete it" }], createdAt: "", inputTokens: null, outputTokens: null },
+      assistant([
+        { type: "text", text: "Let me look." },
+        { type: "tool", toolCall: call("approval-requested", { approval: { id: "a1", approved: null, reason: null } }) },
+      ]),
+      { id: "e", role: "error", content: "The assistant could not finish.", parts: [], createdAt: "", inputTokens: null, outputTokens: null },
     ]);
     expect(shown[0]).toEqual({ id: "u", role: "user", parts: [{ type: "text", text: "delete it" }] });
-    expect(shown[1]!.parts).toEqual([{ type: "tool-delete_task", toolCallId: "t1", input: { id: "x" }, state: "approval-requested", approval: { id: "a1" } }]);
+    expect(shown[1]!.parts).toEqual([
+      { type: "text", text: "Let me look.", state: "done" },
+      { type: "tool-delete_task", toolCallId: "t1", input: { id: "x" }, state: "approval-requested", approval: { id: "a1" } },
+    ]);
     expect(shown[2]).toMatchObject({ role: "assistant", metadata: { error: true } });
+  });
+
+  it("keeps an approval's answer on the call it answered, with no buttons left to press", () => {
+    const [approved] = toUIMessages([assistant([{ type: "tool", toolCall: call("output-available", { output: { deleted: true }, approval: { id: "a1", approved: true, reason: null } }) }])]);
+    expect(approved!.parts[0]).toMatchObject({ state: "output-available", approval: { id: "a1", approved: true } });
+    const [denied] = toUIMessages([assistant([{ type: "tool", toolCall: call("output-denied", { approval: { id: "a1", approved: false, reason: "not now" } }) }])]);
+    expect(denied!.parts[0]).toMatchObject({ state: "output-denied", approval: { id: "a1", approved: false, reason: "not now" } });
+    const [cut] = toUIMessages([assistant([{ type: "tool", toolCall: call("output-error", { errorText: "The answer ended before this call's result came back.", approval: { id: "a1", approved: true, reason: null } }) }])]);
+    expect(cut!.parts[0]).toMatchObject({ state: "output-error", errorText: "The answer ended before this call's result came back." });
   });
 });
 

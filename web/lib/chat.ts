@@ -1,5 +1,5 @@
 import { DefaultChatTransport, isToolUIPart, type UIMessage } from "ai";
-import { refused, unreachable, type ChatRequest, type MessageView } from "./api";
+import { refused, unreachable, type ChatRequest, type MessageView, type ToolCallView } from "./api";
 
 /**
  * What is McpStack's own in the chat, on top of the AI SDK's `useChat`: the request the api takes (one message, or the
@@ -23,28 +23,35 @@ export function chatRequestFor(messages: ChatMessage[], conversationId: string |
   return { conversationId, approvals };
 }
 
-/** A conversation as the api stored it, as the UI messages useChat holds. */
+/**
+ * A conversation as the api stored it, as the UI messages useChat holds: the same message ids and parts, in the same
+ * order, as the turn showed live (the api shows an approval's answer inside the call it answers).
+ */
 export function toUIMessages(stored: MessageView[]): ChatMessage[] {
   return stored.map((m): ChatMessage => {
     if (m.role === "user") return { id: m.id, role: "user", parts: [{ type: "text", text: m.content }] };
     if (m.role !== "assistant") return { id: m.id, role: "assistant", metadata: { error: true }, parts: [{ type: "text", text: m.content }] };
-    const tools = m.toolCalls.map((c) => {
-      const base = { type: `tool-${c.toolName}` as const, toolCallId: c.toolCallId, input: c.input ?? {} };
-      switch (c.state) {
-        case "output-available":
-          return { ...base, state: "output-available" as const, output: c.output };
-        case "output-error":
-          return { ...base, state: "output-error" as const, errorText: c.errorText ?? "The tool failed." };
-        case "approval-requested":
-          return { ...base, state: "approval-requested" as const, approval: { id: c.approvalId ?? "" } };
-        case "output-denied":
-          return { ...base, state: "output-denied" as const, approval: { id: c.approvalId ?? "", approved: false as const } };
-        default:
-          return { ...base, state: "input-available" as const };
-      }
-    });
-    return { id: m.id, role: "assistant", parts: [...tools, ...(m.content ? [{ type: "text" as const, text: m.content }] : [])] };
+    return { id: m.id, role: "assistant", parts: m.parts.flatMap((p) => (p.toolCall ? [toolPart(p.toolCall)] : p.text ? [{ type: "text" as const, text: p.text, state: "done" as const }] : [])) };
   });
+}
+
+function toolPart(c: ToolCallView): ChatMessage["parts"][number] {
+  const base = { type: `tool-${c.toolName}` as const, toolCallId: c.toolCallId, input: c.input ?? {} };
+  const approval = c.approval ? { id: c.approval.id, ...(c.approval.reason ? { reason: c.approval.reason } : {}) } : undefined;
+  switch (c.state) {
+    case "output-available":
+      return { ...base, state: "output-available", output: c.output, ...(approval ? { approval: { ...approval, approved: true as const } } : {}) };
+    case "output-error":
+      return { ...base, state: "output-error", errorText: c.errorText ?? "The tool failed.", ...(approval?.id && c.approval?.approved ? { approval: { ...approval, approved: true as const } } : {}) };
+    case "approval-requested":
+      return { ...base, state: "approval-requested", approval: { id: approval?.id ?? "" } };
+    case "approval-responded":
+      return { ...base, state: "approval-responded", approval: { id: approval?.id ?? "", approved: c.approval?.approved ?? true, ...(approval?.reason ? { reason: approval.reason } : {}) } };
+    case "output-denied":
+      return { ...base, state: "output-denied", approval: { id: approval?.id ?? "", approved: false as const, ...(approval?.reason ? { reason: approval.reason } : {}) } };
+    default:
+      return { ...base, state: "input-available" };
+  }
 }
 
 /**

@@ -20,10 +20,13 @@ export function approvalFallback(tool: string): string {
   return tool === "delete_task" ? "Delete this task?" : `Run ${tool}?`;
 }
 
-/** The question in the user's words: the task's title, not its id. */
-export async function approvalQuestion(api: ApiClient, tool: string, input: unknown): Promise<string> {
+/**
+ * The question in the user's words: the task's title, not its id. Read from the call's result when it has one (a
+ * deleted task is no longer there to look up: delete_task answers with its title), else through the api.
+ */
+export async function approvalQuestion(api: ApiClient, tool: string, input: unknown, output?: unknown): Promise<string> {
   const id = typeof input === "object" && input !== null && "id" in input ? String((input as { id: unknown }).id) : undefined;
   if (tool !== "delete_task" || !id) return approvalFallback(tool);
-  const task = await api.getTask(id);
-  return `Delete “${task.title}”?`;
+  const title = typeof output === "object" && output !== null && "title" in output ? String((output as { title: unknown }).title) : (await api.getTask(id)).title;
+  return `Delete “${title}”?`;
 }

@@ -48,21 +48,24 @@ public sealed partial class ChatTurn(
 
     private async Task AnswerAsync(HttpContext http, ChatRequest request, string userId, string text, Conversation conversation)
     {
-        var history = await store.LoadHistoryAsync(conversation, options.Value.HistoryMessages, http.RequestAborted);
+        var (history, continued) = await store.LoadHistoryAsync(conversation, options.Value.HistoryMessages, http.RequestAborted);
         var userTurn = BuildUserTurn(text, request.Approvals, history);
         // Only a turn that answers approval requests needs its contents stored beside the text.
         var userRow = await store.AddUserMessageAsync(conversation, text, userTurn[0].Contents.All(c => c is TextContent) ? null : userTurn);
         var stream = ITurnOutput.For(http);
+        var answers = userTurn[0].Contents.OfType<ToolApprovalResponseContent>().ToList();
         var recorder = new TurnRecorder(stream, options.Value.MaxAnswerLength, options.Value.MaxToolArgumentsLength)
         {
-            Denied = userTurn[0].Contents.OfType<ToolApprovalResponseContent>().Where(r => !r.Approved)
-                .Select(r => r.ToolCall).OfType<FunctionCallContent>().Select(c => c.CallId).ToHashSet(),
+            Denied = answers.Where(r => !r.Approved).Select(r => r.ToolCall).OfType<FunctionCallContent>().Select(c => c.CallId).ToHashSet(),
+            PriorCallIds = TurnRecorder.CallIdsOf(history).Except(answers.Select(r => r.ToolCall).OfType<FunctionCallContent>().Select(c => c.CallId)),
         };
         var guard = new ToolCallGuard(writeBudget, options.Value, userId);
         using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         turnTimeout.CancelAfter(options.Value.TurnTimeout);
         var cancellationToken = turnTimeout.Token;
-        var assistantId = Guid.CreateVersion7();
+        // A turn that only answers approvals goes on in the message that asked them, live as after a reload
+        // (ConversationView): the page then updates that message's cards instead of drawing them again in a new one.
+        var assistantId = text.Length == 0 && continued is { } asked ? asked : Guid.CreateVersion7();
         var started = time.GetTimestamp();
         var outcome = TurnOutcome.Answered;
         try
@@ -86,19 +89,18 @@ public sealed partial class ChatTurn(
                 await slashCommands.RunAsync(userId, text, recorder, guard, cancellationToken);
             }
 
-            var response = recorder.ToResponse(history);
+            var response = recorder.ToResponse();
             var stored = await store.FinishTurnAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage);
             await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, stored.Id, recorder.ToolCalls, stored.InputTokens, stored.OutputTokens), CancellationToken.None);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The user pressed Stop (or the connection dropped): the answer so far is kept as the answer, said to be
-            // stopped, not as an error. Only its text: a tool call cut off before its result would make later turns
-            // send the model a call without an answer.
+            // stopped, not as an error, with the tool calls that finished (the page showed them).
             outcome = TurnOutcome.Stopped;
             LogStopped(logger, conversation.Id);
-            var partial = recorder.ToResponse(history).Text.TrimEnd();
-            await store.FinishTurnAsync(conversation, MessageRoles.Assistant, partial.Length > 0 ? $"{partial}\n\n{StoppedNote}" : StoppedNote);
+            var (partial, calls) = Stopped(recorder.ToResponse());
+            await store.FinishTurnAsync(conversation, MessageRoles.Assistant, partial, calls);
         }
         // The model's answer is untrusted input and a provider's client throws whatever it likes on a malformed one
         // (found: ArgumentNullException for a tool call without an id). Any failure ends the turn with an explicit,
@@ -173,6 +175,25 @@ public sealed partial class ChatTurn(
 
     /// <summary>How a stopped answer ends, in the stored text (markdown).</summary>
     public const string StoppedNote = "_Stopped._";
+
+    /// <summary>
+    /// What a stopped turn keeps: its text with <see cref="StoppedNote"/>, and the tool calls that have their result. A call
+    /// cut off before its result (or an approval request nobody will answer) would make later turns send the model a
+    /// call without an answer.
+    /// </summary>
+    private static (string Text, List<ChatMessage>? Messages) Stopped(ChatResponse response)
+    {
+        var partial = response.Text.TrimEnd();
+        var text = partial.Length > 0 ? $"{partial}\n\n{StoppedNote}" : StoppedNote;
+        var answered = response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => r.CallId).ToHashSet();
+        if (answered.Count == 0) return (text, null);
+        var kept = response.Messages
+            .Select(m => new ChatMessage(m.Role, [.. m.Contents.Where(c => c is not ToolApprovalRequestContent && (c is not FunctionCallContent call || answered.Contains(call.CallId)))]))
+            .Where(m => m.Contents.Count > 0)
+            .ToList();
+        kept.Add(new ChatMessage(ChatRole.Assistant, partial.Length > 0 ? $"\n\n{StoppedNote}" : StoppedNote));
+        return (text, kept);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn in conversation {ConversationId} stopped by the client")]
     private static partial void LogStopped(ILogger logger, Guid conversationId);

@@ -115,18 +115,24 @@ public sealed partial class ConversationStore(
         }
     }
 
-    /// <summary>The conversation's last <paramref name="limit"/> messages, as the model should see them.</summary>
-    public async Task<List<ChatMessage>> LoadHistoryAsync(Conversation conversation, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The conversation's last <paramref name="limit"/> messages, as the model should see them, and the id of the
+    /// assistant message a turn that only answers approval requests continues (the page shows that turn in it).
+    /// </summary>
+    public async Task<TurnHistory> LoadHistoryAsync(Conversation conversation, int limit, CancellationToken cancellationToken)
     {
-        if (db.Entry(conversation).State == EntityState.Added) return []; // a new conversation has none
+        if (db.Entry(conversation).State == EntityState.Added) return new([], null); // a new conversation has none
         var conversationId = conversation.Id;
         var rows = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.Role != MessageRoles.Error)
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             .Take(limit)
             .ToListAsync(cancellationToken);
+        // Newest first here: the assistant message is the first of the rows since the last message the user wrote.
+        var continued = rows.TakeWhile(r => r.Role == MessageRoles.Assistant || r.Content.Length == 0)
+            .LastOrDefault(r => r.Role == MessageRoles.Assistant)?.Id;
         rows.Reverse();
-        return [.. rows.SelectMany(ToChatMessages)];
+        return new([.. rows.SelectMany(ToChatMessages)], continued);
     }
 
     public Task<Message> AddUserMessageAsync(Conversation conversation, string content, IList<ChatMessage>? turn) =>
@@ -185,6 +191,9 @@ public sealed partial class ConversationStore(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The turn lease of conversation {ConversationId} could not be freed; it expires by itself")]
     private static partial void LogLeaseNotFreed(ILogger logger, Exception exception, Guid conversationId);
 }
+
+/// <summary>What the model sees of a conversation, and the assistant message an approval answer continues.</summary>
+public sealed record TurnHistory(List<ChatMessage> Messages, Guid? ContinuedMessageId);
 
 /// <summary>Another chat turn is still being answered in this conversation.</summary>
 public sealed class ConversationBusyException(Guid id)

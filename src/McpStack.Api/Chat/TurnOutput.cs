@@ -48,7 +48,7 @@ public sealed record TurnSummary(Guid ConversationId, Guid UserMessageId, Guid? 
 
 /// <summary>A whole turn as one document: <c>POST /api/chat</c> with <c>Accept: application/json</c>.</summary>
 /// <param name="Response">The assistant's answer (empty when the turn failed or waits for an approval).</param>
-/// <param name="ToolCalls">Each tool call with its arguments and outcome; an approval request carries its <c>approvalId</c>.</param>
+/// <param name="ToolCalls">Each tool call with its arguments and outcome; an approval request carries its <c>approval.id</c>.</param>
 /// <param name="Error">Why the turn failed, when it did (the stored error message).</param>
 public sealed record ChatTurnResult(Guid ConversationId, Guid UserMessageId, Guid? AssistantMessageId, string Response,
     IReadOnlyList<ToolCallView> ToolCalls, int? InputTokens, int? OutputTokens, string? Error);
@@ -87,7 +87,7 @@ public sealed class TurnJsonWriter(HttpResponse response) : ITurnOutput
         Update(toolCallId, c => c with { State = ToolCallState.OutputError, ErrorText = errorText });
 
     public Task ToolApprovalRequestAsync(string approvalId, string toolCallId, CancellationToken cancellationToken) =>
-        Update(toolCallId, c => c with { State = ToolCallState.ApprovalRequested, ApprovalId = approvalId });
+        Update(toolCallId, c => c with { State = ToolCallState.ApprovalRequested, Approval = new ToolApprovalView(approvalId, null, null) });
 
     public Task ToolDeniedAsync(string toolCallId, CancellationToken cancellationToken) =>
         Update(toolCallId, c => c with { State = ToolCallState.OutputDenied });

@@ -15,10 +15,20 @@ public sealed class TurnRecorder(ITurnOutput stream, int maxAnswerLength = int.M
     /// <summary>The calls the user denied in this turn: their result is the refusal, streamed as denied.</summary>
     public IReadOnlySet<string> Denied { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// The tool-call ids the conversation already has, which this turn's calls must not repeat (<see cref="UniqueId"/>):
+    /// but for the calls whose approval this turn answers, which run (or are refused) under the id they were asked
+    /// under, the one the page's card has.
+    /// </summary>
+    public IEnumerable<string> PriorCallIds { init => _seen.UnionWith(value); }
+
     /// <summary>The argument a tool call carries instead of arguments that were too long.</summary>
     public const string OversizeArguments = "_oversize_arguments";
 
     private readonly List<ChatResponseUpdate> _updates = [];
+    private readonly HashSet<string> _seen = [];
+    private readonly Dictionary<string, string> _renamed = [];
+    private readonly Dictionary<AIContent, string> _newIds = new(ReferenceEqualityComparer.Instance);
     private int _answerLength;
 
     public int ToolCalls { get; private set; }
@@ -47,20 +57,21 @@ public sealed class TurnRecorder(ITurnOutput stream, int maxAnswerLength = int.M
                 case FunctionCallContent { InformationalOnly: false } call:
                     ToolCalls++;
                     BoundArguments(call);
-                    await stream.ToolInputAsync(call.CallId, call.Name, call.Arguments, cancellationToken);
+                    await stream.ToolInputAsync(UniqueId(call, call.CallId), call.Name, call.Arguments, cancellationToken);
                     break;
                 case FunctionResultContent result when Denied.Contains(result.CallId):
-                    await stream.ToolDeniedAsync(result.CallId, cancellationToken);
+                    await stream.ToolDeniedAsync(IdOf(result), cancellationToken);
                     break;
                 case FunctionResultContent result:
                     var (output, error) = ToolOutcome.Of(result);
-                    if (error is null) await stream.ToolOutputAsync(result.CallId, output, cancellationToken);
-                    else await stream.ToolErrorAsync(result.CallId, error, cancellationToken);
+                    if (error is null) await stream.ToolOutputAsync(IdOf(result), output, cancellationToken);
+                    else await stream.ToolErrorAsync(IdOf(result), error, cancellationToken);
                     break;
                 case ToolApprovalRequestContent approval when approval.ToolCall is FunctionCallContent call:
                     BoundArguments(call);
-                    await stream.ToolInputAsync(call.CallId, call.Name, call.Arguments, cancellationToken);
-                    await stream.ToolApprovalRequestAsync(approval.RequestId, call.CallId, cancellationToken);
+                    var id = UniqueId(approval, call.CallId);
+                    await stream.ToolInputAsync(id, call.Name, call.Arguments, cancellationToken);
+                    await stream.ToolApprovalRequestAsync(approval.RequestId, id, cancellationToken);
                     break;
             }
         }
@@ -80,12 +91,28 @@ public sealed class TurnRecorder(ITurnOutput stream, int maxAnswerLength = int.M
         }
     }
 
-    /// <summary>What the turn produced, coalesced into messages (assistant tool calls, tool results, the answer).</summary>
-    /// <param name="history">The conversation so far, whose tool-call ids this turn's must not repeat.</param>
-    public ChatResponse ToResponse(IEnumerable<ChatMessage> history)
+    /// <summary>
+    /// What the turn produced, coalesced into messages (assistant tool calls, tool results, the answer), with the call
+    /// ids the page was sent.
+    /// </summary>
+    public ChatResponse ToResponse()
     {
         var response = _updates.ToChatResponse();
-        MakeCallIdsUnique(response.Messages, history);
+        foreach (var message in response.Messages)
+        {
+            for (var i = 0; i < message.Contents.Count; i++)
+            {
+                if (!_newIds.TryGetValue(message.Contents[i], out var id)) continue;
+                message.Contents[i] = message.Contents[i] switch
+                {
+                    FunctionCallContent call => new FunctionCallContent(id, call.Name, call.Arguments),
+                    ToolApprovalRequestContent { ToolCall: FunctionCallContent call } request =>
+                        new ToolApprovalRequestContent(request.RequestId, new FunctionCallContent(id, call.Name, call.Arguments)),
+                    FunctionResultContent result => new FunctionResultContent(id, result.Result) { Exception = result.Exception },
+                    var other => other,
+                };
+            }
+        }
         // An exception is not stored with a result; store the failure in the shape of an MCP error result instead,
         // so the page and the model still see it as a failed call after a reload.
         foreach (var result in response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Where(r => r.Exception is not null))
@@ -96,51 +123,44 @@ public sealed class TurnRecorder(ITurnOutput stream, int maxAnswerLength = int.M
     }
 
     /// <summary>
-    /// Some OpenAI-compatible servers number tool calls per message (call_0, call_0, …). Stored that way, a later
-    /// approval matched the wrong call (Microsoft.Extensions.AI took the deletion for one already run). A repeated id
-    /// gets a suffix, on the call and on its result or approval request; the approval id the page holds stays as is.
+    /// The id a call goes by, on the page and in the store. Some OpenAI-compatible servers number tool calls per message
+    /// (call_0, call_0, …): streamed that way, the page took a second call for the first and drew one card for both;
+    /// stored that way, a later approval matched the wrong call (Microsoft.Extensions.AI took the deletion for one
+    /// already run). A repeated id gets a suffix, from the moment it is streamed, on the call and on its result or
+    /// approval request; the approval id the page holds stays as is.
     /// </summary>
-    private static void MakeCallIdsUnique(IList<ChatMessage> messages, IEnumerable<ChatMessage> history)
+    private string UniqueId(AIContent call, string id)
     {
-        var seen = history.SelectMany(m => m.Contents).Select(CallIdOf).OfType<string>().ToHashSet();
-        var renamed = new Dictionary<string, string>();
-        string Rename(string id)
+        if (_seen.Add(id))
         {
-            var n = 2;
-            while (seen.Contains($"{id}~{n}")) n++;
-            seen.Add(renamed[id] = $"{id}~{n}");
-            return renamed[id];
+            _renamed.Remove(id); // a first use: a result with this id belongs to this call, not to an earlier renamed one
+            return id;
         }
-        foreach (var message in messages)
-        {
-            for (var i = 0; i < message.Contents.Count; i++)
-            {
-                message.Contents[i] = message.Contents[i] switch
-                {
-                    FunctionCallContent call when !seen.Add(call.CallId) => new FunctionCallContent(Rename(call.CallId), call.Name, call.Arguments),
-                    FunctionCallContent call => Forget(renamed, call.CallId, call),
-                    ToolApprovalRequestContent { ToolCall: FunctionCallContent call } request when !seen.Add(call.CallId) =>
-                        new ToolApprovalRequestContent(request.RequestId, new FunctionCallContent(Rename(call.CallId), call.Name, call.Arguments)),
-                    FunctionResultContent result when renamed.Remove(result.CallId, out var id) => new FunctionResultContent(id, result.Result) { Exception = result.Exception },
-                    var other => other,
-                };
-            }
-        }
+        var n = 2;
+        while (_seen.Contains($"{id}~{n}")) n++;
+        var unique = $"{id}~{n}";
+        _seen.Add(unique);
+        _renamed[id] = unique;
+        _newIds[call] = unique;
+        return unique;
     }
 
-    /// <summary>A first use of an id: a result with it belongs to this call, not to an earlier renamed one.</summary>
-    private static AIContent Forget(Dictionary<string, string> renamed, string id, AIContent content)
+    /// <summary>The id of the call a result answers, as <see cref="UniqueId"/> named it.</summary>
+    private string IdOf(FunctionResultContent result)
     {
-        renamed.Remove(id);
-        return content;
+        if (!_renamed.Remove(result.CallId, out var unique)) return result.CallId;
+        _newIds[result] = unique;
+        return unique;
     }
 
-    private static string? CallIdOf(AIContent content) => content switch
-    {
-        FunctionCallContent call => call.CallId,
-        ToolApprovalRequestContent { ToolCall: FunctionCallContent call } => call.CallId,
-        _ => null,
-    };
+    /// <summary>The tool-call ids in <paramref name="messages"/>.</summary>
+    public static IEnumerable<string> CallIdsOf(IEnumerable<ChatMessage> messages) =>
+        messages.SelectMany(m => m.Contents).Select(content => content switch
+        {
+            FunctionCallContent call => call.CallId,
+            ToolApprovalRequestContent { ToolCall: FunctionCallContent call } => call.CallId,
+            _ => null,
+        }).OfType<string>();
 }
 
 /// <summary>Reads a tool result, whether an MCP <c>CallToolResult</c> (as JSON) or an exception, as output or error text.</summary>

@@ -30,7 +30,7 @@ public static class ConversationEndpoints
             .Select(c => new ConversationSummary(c.Id, c.Title, c.CreatedAt, c.UpdatedAt))
             .ToListAsync(cancellationToken));
 
-    private static async Task<Ok<ConversationDetail>> Get(AppDbContext db, Guid id, CancellationToken cancellationToken)
+    private static async Task<Ok<ConversationDetail>> Get(AppDbContext db, TimeProvider time, Guid id, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException("conversation", id);
@@ -38,8 +38,9 @@ public static class ConversationEndpoints
             .Where(m => m.ConversationId == id)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new ConversationDetail(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt,
-            [.. messages.Select(m => new MessageView(m.Id, m.Role, m.Content, ToolCallsOf(m), m.CreatedAt, m.InputTokens, m.OutputTokens))]));
+        var running = conversation.TurnLeaseUntil > time.GetUtcNow().UtcDateTime;
+        return TypedResults.Ok(new ConversationDetail(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, running,
+            ConversationView.Of(messages, running)));
     }
 
     private static async Task<NoContent> Delete(AppDbContext db, Guid id, CancellationToken cancellationToken)
@@ -49,39 +50,37 @@ public static class ConversationEndpoints
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
-
-    /// <summary>The tool calls of a stored turn, with their results, as the page shows them.</summary>
-    private static List<ToolCallView> ToolCallsOf(Message message)
-    {
-        if (message.ToolCalls is null) return [];
-        var contents = ConversationStore.ToChatMessages(message).SelectMany(m => m.Contents).ToList();
-        // A model may reuse call ids (call_0) within a turn: the latest result or request with an id stands.
-        var results = contents.OfType<FunctionResultContent>().GroupBy(r => r.CallId).ToDictionary(g => g.Key, g => g.Last());
-        var approvals = contents.OfType<ToolApprovalRequestContent>().GroupBy(a => a.ToolCall.CallId).ToDictionary(g => g.Key, g => g.Last().RequestId);
-        var calls = contents.OfType<FunctionCallContent>()
-            .Concat(contents.OfType<ToolApprovalRequestContent>().Select(a => a.ToolCall).OfType<FunctionCallContent>())
-            .DistinctBy(c => c.CallId);
-        return [.. calls.Select(call =>
-        {
-            if (results.TryGetValue(call.CallId, out var result))
-            {
-                var (output, error) = ToolOutcome.Of(result);
-                return new ToolCallView(call.CallId, call.Name, call.Arguments, error is null ? ToolCallState.OutputAvailable : ToolCallState.OutputError, output, error, null);
-            }
-            return approvals.TryGetValue(call.CallId, out var approvalId)
-                ? new ToolCallView(call.CallId, call.Name, call.Arguments, ToolCallState.ApprovalRequested, null, null, approvalId)
-                : new ToolCallView(call.CallId, call.Name, call.Arguments, ToolCallState.InputAvailable, null, null, null);
-        })];
-    }
 }
 
 public sealed record ConversationSummary(Guid Id, string Title, DateTime CreatedAt, DateTime UpdatedAt);
 
-public sealed record ConversationDetail(Guid Id, string Title, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<MessageView> Messages);
+/// <param name="TurnRunning">Whether an answer is being written in it now (on any api replica).</param>
+public sealed record ConversationDetail(Guid Id, string Title, DateTime CreatedAt, DateTime UpdatedAt, bool TurnRunning, IReadOnlyList<MessageView> Messages);
 
-public sealed record MessageView(Guid Id, string Role, string Content, IReadOnlyList<ToolCallView> ToolCalls, DateTime CreatedAt, int? InputTokens, int? OutputTokens);
+/// <summary>A message as the page shows it (<see cref="ConversationView"/>): its parts in order, and its whole text.</summary>
+public sealed record MessageView(Guid Id, string Role, string Content, IReadOnlyList<MessagePartView> Parts, DateTime CreatedAt, int? InputTokens, int? OutputTokens)
+{
+    /// <summary>The message's tool calls, in order (not sent: they are in <see cref="Parts"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<ToolCallView> ToolCalls => Parts.Select(p => p.ToolCall).OfType<ToolCallView>();
+}
 
-public sealed record ToolCallView(string ToolCallId, string ToolName, IDictionary<string, object?>? Input, ToolCallState State, object? Output, string? ErrorText, string? ApprovalId);
+/// <summary>Text, or a tool call.</summary>
+public sealed record MessagePartView(MessagePartKind Type, string? Text = null, ToolCallView? ToolCall = null);
+
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessagePartKind>))]
+public enum MessagePartKind
+{
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("text")]
+    Text,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("tool")]
+    Tool,
+}
+
+public sealed record ToolCallView(string ToolCallId, string ToolName, IDictionary<string, object?>? Input, ToolCallState State, object? Output, string? ErrorText, ToolApprovalView? Approval);
+
+/// <summary>An approval request, and the user's answer once given (<c>approved</c>, and the reason a denial gave).</summary>
+public sealed record ToolApprovalView(string Id, bool? Approved, string? Reason);
 
 /// <summary>A stored tool call's state, as the AI SDK names them.</summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ToolCallState>))]
@@ -91,6 +90,9 @@ public enum ToolCallState
     InputAvailable,
     [System.Text.Json.Serialization.JsonStringEnumMemberName("approval-requested")]
     ApprovalRequested,
+    /// <summary>Approved, and its turn still running: its result is on the way.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("approval-responded")]
+    ApprovalResponded,
     [System.Text.Json.Serialization.JsonStringEnumMemberName("output-available")]
     OutputAvailable,
     [System.Text.Json.Serialization.JsonStringEnumMemberName("output-error")]

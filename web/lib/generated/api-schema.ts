@@ -201,6 +201,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            turnRunning: boolean;
             messages: components["schemas"]["MessageView"][];
         };
         ConversationSummary: {
@@ -236,12 +237,19 @@ export interface components {
             email: null | string;
             name: null | string;
         };
+        /** @enum {unknown} */
+        MessagePartKind: "text" | "tool";
+        MessagePartView: {
+            type: components["schemas"]["MessagePartKind"];
+            text?: null | string;
+            toolCall?: null | components["schemas"]["ToolCallView"];
+        };
         MessageView: {
             /** Format: uuid */
             id: string;
             role: string;
             content: string;
-            toolCalls: components["schemas"]["ToolCallView"][];
+            parts: components["schemas"]["MessagePartView"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: int32 */
@@ -290,6 +298,11 @@ export interface components {
             approved: boolean;
             reason?: null | string;
         };
+        ToolApprovalView: {
+            id: string;
+            approved: null | boolean;
+            reason: null | string;
+        };
         ToolCallResponse: {
             name: string;
             isError: boolean;
@@ -297,7 +310,7 @@ export interface components {
             text: string;
         };
         /** @enum {unknown} */
-        ToolCallState: "input-available" | "approval-requested" | "output-available" | "output-error" | "output-denied";
+        ToolCallState: "input-available" | "approval-requested" | "approval-responded" | "output-available" | "output-error" | "output-denied";
         ToolCallView: {
             toolCallId: string;
             toolName: string;
@@ -305,7 +318,7 @@ export interface components {
             state: components["schemas"]["ToolCallState"];
             output: unknown;
             errorText: null | string;
-            approvalId: null | string;
+            approval: null | components["schemas"]["ToolApprovalView"];
         };
         ToolInfo: {
             name: string;

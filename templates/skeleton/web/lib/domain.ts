@@ -20,7 +20,10 @@ export function approvalFallback(tool: string): string {
   return `Run ${tool}?`;
 }
 
-/** The question in the user's words: look up what the call is about (its title, not its id) through `api`. */
-export async function approvalQuestion(_api: ApiClient, tool: string, _input: unknown): Promise<string> {
+/**
+ * The question in the user's words: what the call is about (its title, not its id), from the call's result once it has
+ * one (what it deleted is gone), else looked up through `api`.
+ */
+export async function approvalQuestion(_api: ApiClient, tool: string, _input: unknown, _output?: unknown): Promise<string> {
   return approvalFallback(tool);
 }
