@@ -23,6 +23,7 @@ describe("scopes", () => {
   test("a name that claims to be the product is told apart", () => {
     expect(namesTheProduct("McpStack official app")).toBe(true);
     expect(namesTheProduct("ｍｃｐ stack helper")).toBe(true);
+    expect(namesTheProduct("the Mcp-Stack helper")).toBe(true);
     expect(namesTheProduct("Claude Desktop")).toBe(false);
   });
 });

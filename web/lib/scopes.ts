@@ -34,7 +34,12 @@ export function redirectHost(redirectUri: string | null): string | undefined {
   }
 }
 
-/** Whether a client's name claims to be McpStack itself, which a self-registered client never is. */
+const letters = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+
+/**
+ * Whether a client's name claims to be McpStack itself, which a self-registered client never is: compared on letters
+ * and digits alone, so spacing, punctuation and full-width forms do not hide it.
+ */
 export function namesTheProduct(name: string): boolean {
-  return /mcp\s*stack/i.test(name.normalize("NFKC"));
+  return letters(name).includes(letters("McpStack"));
 }
