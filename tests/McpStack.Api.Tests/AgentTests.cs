@@ -18,7 +18,9 @@ public class ScriptedModelStack : StackFixture
     {
     }
 
-    protected ScriptedModelStack(DatabaseProvider provider) : base(provider, "--Chat:MaxToolRounds=3", "--Chat:TurnTimeout=00:00:05")
+    protected ScriptedModelStack(DatabaseProvider provider)
+        : base(provider, "--Chat:MaxToolRounds=3", "--Chat:TurnTimeout=00:00:05",
+            "--Chat:ProgressInterval=00:00:00.200", "--Chat:ProgressPollInterval=00:00:00.100", "--Chat:ProgressStaleAfter=00:00:02")
     {
     }
 
@@ -302,30 +304,55 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
     }
 
     [Fact]
-    public async Task A_client_that_stops_the_answer_leaves_it_stored_as_stopped_and_the_next_message_is_answered_at_once()
+    public async Task A_client_that_goes_away_does_not_end_the_answer_which_is_stored_whole()
     {
-        stack.Model.Reset(_ => [new TextContent("never read")]);
-        stack.Model.Delay = TimeSpan.FromSeconds(3);
-        var user = Http.NewUser("leo");
-        using var client = stack.ClientFor(user);
-        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(700)))
+        stack.Model.Reset(_ => [new TextContent("Written to the end.")]);
+        stack.Model.Delay = TimeSpan.FromSeconds(1);
+        using var client = stack.ClientFor(Http.NewUser("lea"));
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PostAsJsonAsync("/api/chat", new { message = "hello" }, cts.Token));
         }
-        var conversations = await Eventually.WaitForAsync(async () =>
+        // A reload, a closed tab, another conversation opened: the answer goes on, and a later look finds it whole.
+        var conversation = await Eventually.WaitForAsync(async () =>
         {
-            var list = await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations");
-            var id = list!.SingleOrDefault()?.Id;
+            var id = (await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations"))!.SingleOrDefault()?.Id;
             if (id is null) return "";
             var detail = await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{id}");
-            return string.Join(",", detail!.Messages.Select(m => m.Role == "assistant" ? $"assistant:{m.Content}" : m.Role));
-        }, $"user,assistant:{ChatTurn.StoppedNote}", TimeSpan.FromSeconds(10));
-        Assert.Equal($"user,assistant:{ChatTurn.StoppedNote}", conversations);
-        stack.Model.Delay = TimeSpan.Zero;
+            return string.Join(",", detail!.Messages.Select(m => m.Role == "assistant" ? $"assistant:{m.Content.Trim()}" : m.Role));
+        }, "user,assistant:Written to the end.", TimeSpan.FromSeconds(10));
+        Assert.Equal("user,assistant:Written to the end.", conversation);
+    }
+
+    [Fact]
+    public async Task Stop_ends_the_answer_which_is_kept_as_stopped_and_the_next_message_is_answered_at_once()
+    {
+        stack.Model.Reset(_ => [new TextContent(string.Join(" ", Enumerable.Range(0, 100).Select(i => $"word{i}")))]);
+        stack.Model.WordDelay = TimeSpan.FromMilliseconds(40);
+        using var client = stack.ClientFor(Http.NewUser("leo"));
+        using var answer = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { message = "hello" }) },
+            HttpCompletionOption.ResponseHeadersRead);
+        var id = (await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations"))!.Single().Id;
+        await Task.Delay(500);
+
+        using var stopped = await client.PostAsync($"/api/conversations/{id}/stop", null);
+        Assert.Equal(HttpStatusCode.Accepted, stopped.StatusCode);
+        // The page that asked hears the end of its answer, and the store has what was written, said to be stopped.
+        var stream = await UiMessageStreamReader.ReadAsync(answer);
+        Assert.True(stream.Done);
+        Assert.StartsWith("word0 word1", stream.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("word99", stream.Text, StringComparison.Ordinal);
+        var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{id}"))!;
+        Assert.Equal(["user", "assistant"], stored.Messages.Select(m => m.Role));
+        Assert.EndsWith(ChatTurn.StoppedNote, stored.Messages[1].Content, StringComparison.Ordinal);
+        Assert.False(stored.TurnRunning);
 
         // Not an error, and the conversation's lease is free: the next message is answered, not refused with 409.
         stack.Model.Reset(_ => [new TextContent("Here now.")]);
-        var id = (await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations"))!.Single().Id;
         Assert.Equal("Here now.", (await client.ChatAsync("again", id)).Text.Trim());
+        // Stopping when nothing runs is no error; another user's conversation is not found.
+        using (var idle = await client.PostAsync($"/api/conversations/{id}/stop", null)) Assert.Equal(HttpStatusCode.Accepted, idle.StatusCode);
+        using var other = stack.ClientFor(Http.NewUser("mallory"));
+        using (var foreign = await other.PostAsync($"/api/conversations/{id}/stop", null)) Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
     }
 }

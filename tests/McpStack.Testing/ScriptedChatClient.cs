@@ -18,6 +18,9 @@ public sealed class ScriptedChatClient : IChatClient
     /// <summary>A pause before answering, to test timeouts and disconnects.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>A pause before each word of a text answer: a model that writes slowly, for turns followed while they run.</summary>
+    public TimeSpan WordDelay { get; set; }
+
     public IReadOnlyList<IReadOnlyList<ChatMessage>> Requests
     {
         get
@@ -31,6 +34,7 @@ public sealed class ScriptedChatClient : IChatClient
         lock (_lock) _requests.Clear();
         Script = script;
         Delay = TimeSpan.Zero;
+        WordDelay = TimeSpan.Zero;
     }
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -54,6 +58,7 @@ public sealed class ScriptedChatClient : IChatClient
             {
                 foreach (var word in text.Text.Split(' '))
                 {
+                    if (WordDelay > TimeSpan.Zero) await Task.Delay(WordDelay, cancellationToken);
                     yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ") { MessageId = messageId };
                 }
             }

@@ -16,6 +16,19 @@ import { buttonClass, ErrorMessage, inputClass, quietButtonClass } from "./ui";
 
 /** How long the page waits for a turn that just ended to be stored (Stop: the api stores the answer so far). */
 const storedTurnWait = { attempts: 25, delayMs: 200 };
+/** How long it waits after the stream was cut off: the api back, and the turn stored or said to be interrupted. */
+const afterDisconnectWait = { attempts: 60, delayMs: 1000 };
+
+/** How long the page waits, after asking the api to stop, for the answer's stream to end before it stops listening. */
+const stopGrace = 5_000;
+
+/** Puts the open conversation in the address (?c=…), so a reload opens it again; replaced, not a history entry. */
+function remember(id: string | null) {
+  const url = new URL(window.location.href);
+  if (id) url.searchParams.set("c", id);
+  else url.searchParams.delete("c");
+  window.history.replaceState(window.history.state, "", url);
+}
 
 /** What went wrong, and what to do about it, for a person. */
 function describe(error: unknown, fallback: string): string {
@@ -54,7 +67,7 @@ export function ChatView() {
     () => createChatTransport({ baseUrl: api.baseUrl, getToken: api.getToken, conversationId: () => conversationId.current }),
     [api],
   );
-  const { messages, setMessages, sendMessage, status, stop, regenerate, addToolApprovalResponse, error, clearError } = useChat<ChatMessage>({
+  const { messages, setMessages, sendMessage, status, stop, regenerate, resumeStream, addToolApprovalResponse, error, clearError } = useChat<ChatMessage>({
     transport,
     // An answered approval goes back at once: the api runs (or skips) the call and the model goes on.
     sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
@@ -63,6 +76,9 @@ export function ChatView() {
         const id = (part.data as { conversationId: string }).conversationId;
         conversationId.current = id;
         setCurrentId(id);
+        remember(id);
+        // Stop pressed before the conversation had an id: it can be asked now.
+        if (stopPending.current) void stopAnswer();
       }
     },
     // The stored conversation is what the page shows once a turn is over: the same cards and states after a reload.
@@ -75,26 +91,50 @@ export function ChatView() {
       // A turn that failed as it ran is stored with its error, and a refused approval answer (answered in another tab,
       // say) leaves the conversation as it is stored: show that. A message refused before it ran (409, 429) stays on
       // the page to be sent again.
-      if (!(e instanceof APIError) || e.status === 400) void showStored(conversationId.current);
+      // A stream cut off (the api went away mid-answer) is waited out longer: until the answer is stored, or the api
+      // says its replica went silent (Chat:ProgressStaleAfter) and the conversation says it was interrupted.
+      if (!(e instanceof APIError)) void showStored(conversationId.current, afterDisconnectWait);
+      else if (e.status === 400) void showStored(conversationId.current);
     },
   });
   const busy = status === "submitted" || status === "streaming";
   const statusNow = useRef(status);
   statusNow.current = status;
+  const stopPending = useRef(false);
+
+  /**
+   * Stop (the button, or Escape): asks the api to stop the answer, wherever it is being written; it is kept as
+   * stopped, and the stream ends by itself once it is. Only if the api cannot be asked does the page stop listening.
+   */
+  async function stopAnswer() {
+    const id = conversationId.current;
+    stopPending.current = id === null;
+    if (id === null) return;
+    try {
+      await api.stopTurn(id);
+    } catch {
+      await stop();
+      return;
+    }
+    setTimeout(() => {
+      if (conversationId.current === id && (statusNow.current === "submitted" || statusNow.current === "streaming")) void stop();
+    }, stopGrace);
+  }
 
   /**
    * Replaces the page's messages with the stored conversation, once its turn is over (after Stop, the api stores the
    * answer so far a moment later). Left alone if the user has meanwhile sent something or opened another conversation.
    */
   const showStored = useCallback(
-    async (id: string | null) => {
+    async (id: string | null, wait = storedTurnWait) => {
       if (!id) return;
-      for (let attempt = 0; attempt < storedTurnWait.attempts; attempt++) {
+      for (let attempt = 0; attempt < wait.attempts; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, wait.delayMs));
         let stored;
         try {
           stored = await api.getConversation(id);
         } catch {
-          return; // what the stream showed stays; the next open or reload reads the store
+          continue; // unreachable for now; what the stream showed stays meanwhile
         }
         const idle = statusNow.current !== "submitted" && statusNow.current !== "streaming";
         if (conversationId.current !== id || !idle) return;
@@ -103,7 +143,6 @@ export function ChatView() {
           setMessages(toUIMessages(stored.messages));
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, storedTurnWait.delayMs));
       }
     },
     [api, clearError, setMessages],
@@ -119,8 +158,8 @@ export function ChatView() {
     void endRef.current?.scrollIntoView?.({ block: "end" });
   }, [messages]);
 
-  // Leaving a conversation while its answer is written stops the answer (it is kept as stopped): otherwise the rest of
-  // its stream would land in the conversation shown next.
+  // Leaving a conversation while its answer is written stops listening to it, so none of it lands in the conversation
+  // shown next; the answer goes on, and opening the conversation again follows it from where it has got.
   async function leave() {
     if (busy) await stop();
   }
@@ -128,6 +167,7 @@ export function ChatView() {
   function show(id: string | null, shown: ChatMessage[]) {
     conversationId.current = id;
     setCurrentId(id);
+    remember(id);
     clearError();
     setMessages(shown);
   }
@@ -135,11 +175,23 @@ export function ChatView() {
   async function open(id: string) {
     try {
       await leave();
-      show(id, toUIMessages((await api.getConversation(id)).messages));
+      const stored = await api.getConversation(id);
+      show(id, toUIMessages(stored.messages));
+      // An answer is being written in it (after a reload, in another tab, on any replica): follow it.
+      if (stored.turnRunning) void resumeStream();
     } catch (e) {
       toast.error(describe(e, "Could not open the conversation."));
     }
   }
+
+  // The conversation in the address (?c=…): a reload, or a link, opens it again. Once, on the first render.
+  const openedFromAddress = useRef(false);
+  useEffect(() => {
+    if (openedFromAddress.current) return;
+    openedFromAddress.current = true;
+    const id = new URLSearchParams(window.location.search).get("c");
+    if (id) void open(id);
+  });
 
   async function remove(id: string) {
     try {
@@ -157,6 +209,7 @@ export function ChatView() {
     const message = text.trim();
     if (!message || busy) return;
     setInput("");
+    stopPending.current = false;
     void sendMessage({ text: message });
   }
 
@@ -265,7 +318,7 @@ export function ChatView() {
                   send(input);
                 } else if (e.key === "Escape" && busy) {
                   e.preventDefault();
-                  void stop();
+                  void stopAnswer();
                 }
               }}
               maxLength={4000}
@@ -274,7 +327,7 @@ export function ChatView() {
               autoComplete="off"
             />
             {busy ? (
-              <button type="button" onClick={() => void stop()} className={quietButtonClass}>
+              <button type="button" onClick={() => void stopAnswer()} className={quietButtonClass}>
                 Stop
               </button>
             ) : (

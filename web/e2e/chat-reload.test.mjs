@@ -1,6 +1,8 @@
 // The chat as a person sees it, live and after a reload: for each kind of turn (answered, approved, denied, stopped,
-// failed), the page once the turn is over and the same conversation reloaded from the api are compared card by card,
-// and every button still visible after the reload is clicked. All three tiers, a scripted OpenAI-compatible model.
+// failed, interrupted by the api's death), the page once the turn is over and the same conversation reloaded from the
+// api are compared card by card, and every button still visible after the reload is clicked; a page reloaded while
+// the answer is written follows the rest of it, and its Stop works. All three tiers, a scripted OpenAI-compatible model;
+// the api writes a turn's progress every 0.5 s and takes 3 s of silence for a dead replica.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { launchBrowser, signUpOnChat, snapshot, step } from "./browser.mjs";
@@ -14,7 +16,7 @@ let user;
 
 before(async () => {
   model = await startFakeOpenAi();
-  stack = await startStack({ env: modelSettings(model) });
+  stack = await startStack({ env: { ...modelSettings(model), Chat__ProgressInterval: "00:00:00.500", Chat__ProgressStaleAfter: "00:00:03" } });
   browser = await launchBrowser();
   user = await signUpOnChat(browser, stack.webUrl, "rhea");
 });
@@ -202,7 +204,7 @@ describe("the chat, live and after a reload", { timeout: 240_000 }, () => {
         lastRole(messages) === "tool" ? { chunks: Array.from({ length: 200 }, (_, i) => `word${i} `), delayMs: 50 } : { toolCalls: [{ name: "list_tasks", arguments: {} }] };
       await send(page, "List and talk slowly");
       await page.getByTestId("assistant-text").last().getByText(/word3/).waitFor();
-      await page.getByRole("button", { name: "Stop" }).click();
+      await page.getByRole("button", { name: "Stop", exact: true }).click();
       await settled(page);
       await page.getByTestId("assistant-text").last().getByText("Stopped.").waitFor();
       const live = await pageState(page);
@@ -226,6 +228,72 @@ describe("the chat, live and after a reload", { timeout: 240_000 }, () => {
       model.script = () => ({ text: "Here now." });
       await page.getByRole("button", { name: "Retry" }).click();
       await page.getByTestId("assistant-text").last().getByText("Here now.").waitFor();
+    });
+  });
+
+  test("a page reloaded while the answer is written follows the rest of it, and then reads as it was live", async () => {
+    const { page } = user;
+    await step(page, "reload-mid-answer", async () => {
+      await newChat(page);
+      model.script = () => ({ chunks: Array.from({ length: 60 }, (_, i) => `part${i} `), delayMs: 80 });
+      await send(page, "Write while I reload");
+      await page.getByTestId("assistant-text").last().getByText(/part5/).waitFor();
+      assert.match(page.url(), /[?&]c=[0-9a-f-]{36}/, "the open conversation is in the address");
+      await page.reload();
+      // Back on the same conversation, the answer so far, then the rest as it is written; Stop offered meanwhile.
+      await page.getByTestId("user-message").filter({ hasText: "Write while I reload" }).waitFor();
+      await page.getByTestId("assistant-text").last().getByText(/part1\b/).waitFor();
+      await page.getByRole("button", { name: "Stop", exact: true }).waitFor();
+      await page.getByTestId("assistant-text").last().getByText(/part59/).waitFor({ timeout: 15_000 });
+      await settled(page);
+      const live = await pageState(page);
+      assert.deepEqual(live[0], { user: "Write while I reload" });
+      assert.equal(live[1].assistant.length, 1);
+      assert.match(live[1].assistant[0].text, /^part0 part1 [\s\S]* part59$/);
+      assert.deepEqual(await reloaded(page, "Write while I reload"), live);
+    });
+  });
+
+  test("Stop on a page reloaded while the answer is written stops it, kept as stopped", async () => {
+    const { page } = user;
+    await step(page, "reload-then-stop", async () => {
+      await newChat(page);
+      model.script = () => ({ chunks: Array.from({ length: 150 }, (_, i) => `bit${i} `), delayMs: 80 });
+      await send(page, "Stop me after a reload");
+      await page.getByTestId("assistant-text").last().getByText(/bit3/).waitFor();
+      await page.reload();
+      await page.getByTestId("assistant-text").last().getByText(/bit12/).waitFor();
+      await page.getByRole("button", { name: "Stop", exact: true }).click();
+      await settled(page);
+      await page.getByTestId("assistant-text").last().getByText("Stopped.").waitFor();
+      const live = await pageState(page);
+      assert.doesNotMatch(live[1].assistant[0].text, /bit149/);
+      assert.deepEqual(await reloaded(page, "Stop me after a reload"), live);
+    });
+  });
+
+  test("an answer whose api died says it was interrupted, live and reloaded, and Retry answers on the restarted api", async () => {
+    const { page } = user;
+    await step(page, "reload-interrupted", async () => {
+      await newChat(page);
+      model.script = () => ({ chunks: Array.from({ length: 150 }, (_, i) => `doomed${i} `), delayMs: 80 });
+      await send(page, "Answer until the api dies");
+      await page.getByTestId("assistant-text").last().getByText(/doomed5/).waitFor();
+      await stack.kill("api");
+      await page.locator("[data-sonner-toast]").first().waitFor();
+      await stack.restart("api");
+      // The page waits for the api to say what became of the answer: its replica went silent, so it was interrupted.
+      await page.getByTestId("messages").getByRole("alert").filter({ hasText: "The previous answer was interrupted" }).waitFor({ timeout: 30_000 });
+      await settled(page);
+      const live = await pageState(page);
+      assert.deepEqual(live, [{ user: "Answer until the api dies" }, { error: "The previous answer was interrupted: the server answering it stopped. Ask again if you still need it." }]);
+      assert.deepEqual(await reloaded(page, "Answer until the api dies"), live);
+
+      model.script = () => ({ text: "Back again." });
+      await page.getByRole("button", { name: "Retry" }).click();
+      await page.getByTestId("assistant-text").last().getByText("Back again.").waitFor();
+      await settled(page);
+      assert.deepEqual(await reloaded(page, "Answer until the api dies"), await pageState(page));
     });
   });
 });

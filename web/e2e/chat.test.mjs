@@ -185,7 +185,7 @@ describe("the chat page", { timeout: 180_000 }, () => {
     });
   });
 
-  test("New chat or another conversation while an answer is written stops it there; nothing of it follows", async () => {
+  test("New chat or another conversation while an answer is written leaves it to finish there; nothing of it follows", async () => {
     const { page } = user;
     await step(page, "chat-leave", async () => {
       await newChat(page);
@@ -194,7 +194,7 @@ describe("the chat page", { timeout: 180_000 }, () => {
       await message(page).press("Enter");
       await page.getByTestId("assistant-text").last().getByText("The answer to keep.").waitFor();
 
-      const slow = () => ({ chunks: Array.from({ length: 200 }, (_, i) => `line${i} `), delayMs: 50 });
+      const slow = () => ({ chunks: Array.from({ length: 60 }, (_, i) => `line${i} `), delayMs: 50 });
       model.script = slow;
       await newChat(page);
       await message(page).fill("A long one, left for an empty page");
@@ -215,9 +215,13 @@ describe("the chat page", { timeout: 180_000 }, () => {
       assert.equal(await page.getByTestId("messages").getByText(/line\d/).count(), 0, "the opened conversation shows only its own");
       assert.equal(await page.getByTestId("user-message").count(), 1);
 
-      // The answers left behind were stopped, and kept as such.
-      await page.getByTestId("conversation-list").getByText("A long one, left for an empty page").click();
-      await page.getByTestId("assistant-text").first().getByText("Stopped.").waitFor();
+      // The answers left behind went on to their end: opened again, each is whole (followed live if still written).
+      for (const title of ["A long one, left for an empty page", "A long one, left for another conversation"]) {
+        await page.getByTestId("conversation-list").getByText(title).click();
+        await page.getByTestId("assistant-text").last().getByText(/line59/).waitFor({ timeout: 15_000 });
+        await page.getByRole("button", { name: "Send" }).waitFor();
+        assert.equal(await page.getByTestId("messages").getByText("Stopped.").count(), 0, "not stopped");
+      }
     });
   });
 

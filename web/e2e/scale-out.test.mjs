@@ -260,6 +260,66 @@ describe("two replicas of each tier behind a proxy", { timeout: 300_000 }, () =>
     await waitFor(replicas["api-0"].proc, replicas["api-0"].ready);
   });
 
+  test("an answer written on one replica is followed from the other, and a stop asked on either ends it", async () => {
+    const { token } = await signUpByApi({ webUrl: url.web }, "fay");
+    const headers = { authorization: `Bearer ${token}` };
+    model.script = () => slowAnswer(40);
+    const turn = await chat(url["api-0"], token, { message: "write on the first replica" });
+    const { data } = await turn.until("data-conversation");
+    await turn.until("text-delta");
+    await sleep(1500);
+    // A page opened on the other replica (a reload behind the proxy): the answer so far, then the rest, from the database.
+    const followed = await fetch(`${url["api-1"]}/api/conversations/${data.conversationId}/stream`, { headers });
+    assert.equal(followed.status, 200);
+    assert.equal(followed.headers.get("x-replica"), null, "straight to replica 1, not through the proxy");
+    const parts = (await followed.text()).split("\n\n").filter((e) => e.startsWith("data: {")).map((e) => JSON.parse(e.slice(6)));
+    const text = parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("");
+    assert.match(text, /^w0 w1 w2 /);
+    assert.ok(parts.filter((p) => p.type === "text-delta").length > 1, "the rest came as it was written");
+    assert.equal(parts.at(-1).type, "finish");
+    assert.ok(await turn.until("finish"));
+
+    model.script = () => slowAnswer(60);
+    const second = await chat(url["api-0"], token, { conversationId: data.conversationId, message: "and a long one" });
+    await second.until("text-delta");
+    const stopped = await fetch(`${url["api-1"]}/api/conversations/${data.conversationId}/stop`, { method: "POST", headers });
+    assert.equal(stopped.status, 202);
+    const askedAt = Date.now();
+    assert.ok(await second.until("finish"), "the turn on replica 0 ended");
+    assert.ok(Date.now() - askedAt < 4000, `heard within the progress interval (${Date.now() - askedAt} ms)`);
+    const conversation = await (await fetch(`${url.api}/api/conversations/${data.conversationId}`, { headers })).json();
+    assert.deepEqual(conversation.messages.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
+    assert.match(conversation.messages[3].content, /^w0 [\s\S]*_Stopped\._$/);
+    assert.doesNotMatch(conversation.messages[3].content, /w59/);
+  });
+
+  test("a page reloaded while the answer is written, behind the proxy, follows the rest of it", async () => {
+    const eve = await signUpInBrowser(browser, url.web, "eve");
+    const { page } = eve;
+    const replicasSeen = { turn: new Set(), follow: new Set() };
+    page.on("response", (response) => {
+      const replica = response.headers()["x-replica"];
+      if (!replica || !response.url().startsWith(url.api)) return;
+      if (response.url().endsWith("/api/chat")) replicasSeen.turn.add(replica);
+      if (response.url().endsWith("/stream")) replicasSeen.follow.add(replica);
+    });
+    await step(page, "scale-reload-mid-answer", async () => {
+      await page.getByRole("link", { name: "Chat" }).click();
+      model.script = () => slowAnswer(60);
+      await page.getByLabel("Message").fill("Keep writing while I reload");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByTestId("assistant-text").last().getByText(/w5/).waitFor();
+      await page.reload();
+      await page.getByTestId("assistant-text").last().getByText(/w1\b/).waitFor();
+      await page.getByTestId("assistant-text").last().getByText(/w59/).waitFor({ timeout: 20_000 });
+      await page.getByRole("button", { name: "Send" }).waitFor();
+    });
+    console.log(`Reloaded mid-answer: the turn on ${[...replicasSeen.turn]}, followed from ${[...replicasSeen.follow]}`);
+    assert.equal(replicasSeen.turn.size, 1);
+    assert.ok(replicasSeen.follow.size >= 1, "the reloaded page followed the answer");
+    await eve.context.close();
+  });
+
   test("a rolling restart of every replica under steady load fails no request and loses or duplicates no task", async () => {
     const { token } = await signUpByApi({ webUrl: url.web }, "rollo");
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };

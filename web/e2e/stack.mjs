@@ -2,6 +2,7 @@
 // Docker image runs, from `npm run build:image`), each on a free port on 127.0.0.1, on throwaway SQLite files, with no
 // model configured. Stops them all afterwards.
 import { spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -78,6 +79,9 @@ export async function startStack({ env = {} } = {}) {
     Logging__LogLevel__Default: "Warning",
     OPENAI_API_KEY: "",
     OPENAI_BASE_URL: "",
+    // The api's delegation key, fixed for the stack's life (as every deployment sets it): an api restarted by a test
+    // signs as before, and the MCP server still takes its tokens.
+    Delegation__SigningKeyPem: generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }),
     ...env,
   };
   const webEnv = {
@@ -100,6 +104,15 @@ export async function startStack({ env = {} } = {}) {
   await once("auth-migrate", process.execPath, ["migrate.mjs"], { cwd: standalone, env: webEnv });
 
   const processes = [];
+  const specs = {}; // name → how to start it again, and where it says it is ready
+  const launch = (name) => {
+    const { command, args, options } = specs[name];
+    const proc = run(name, command, args, options);
+    const index = processes.findIndex((p) => p.name === name);
+    if (index >= 0) processes[index] = proc;
+    else processes.push(proc);
+    return proc;
+  };
   const stop = async () => {
     for (const p of processes) p.child.kill("SIGTERM");
     await Promise.all(processes.map(exited));
@@ -107,19 +120,29 @@ export async function startStack({ env = {} } = {}) {
   };
   try {
     // As ./run.sh starts it: the api's delegation tokens, and MCP clients signed in by the web tier.
-    const mcp = run("mcp", "dotnet", [dll("McpStack.Mcp"), "--urls", mcpUrl, `--Mcp:ResourceUrl=${mcpUrl}/mcp`,
-      `--Auth:Issuers:0:Issuer=${apiUrl}`, `--Auth:Issuers:0:JwksUrl=${apiUrl}/.well-known/jwks.json`,
-      `--Auth:Issuers:1:Issuer=${webUrl}`, `--Auth:Issuers:1:JwksUrl=${webUrl}/api/auth/jwks`, "--Auth:Issuers:1:UserNamespace=",
-      "--Auth:Issuers:1:AuthorizationServer=true", "--Auth:Issuers:1:MaxTokenLifetime=00:05:00",
-      `--Auth:Issuers:1:TokenStatusUrl=${webUrl}/api/oauth/token-status`], { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv });
-    processes.push(mcp);
-    const api = run("api", "dotnet", [dll("McpStack.Api"), "--urls", apiUrl], {
-      cwd: path.join(root, "src", "McpStack.Api"),
-      env: { ...dotnetEnv, MCP_SERVER_URL: `${mcpUrl}/mcp`, API_URL: apiUrl, BETTER_AUTH_URL: webUrl, BETTER_AUTH_AUDIENCE: apiUrl, FRONTEND_URL: webUrl },
-    });
-    processes.push(api);
-    const next = run("web", process.execPath, ["server.js"], { cwd: standalone, env: { ...webEnv, HOSTNAME: "127.0.0.1", PORT: String(webPort) } });
-    processes.push(next);
+    specs.mcp = {
+      command: "dotnet",
+      args: [dll("McpStack.Mcp"), "--urls", mcpUrl, `--Mcp:ResourceUrl=${mcpUrl}/mcp`,
+        `--Auth:Issuers:0:Issuer=${apiUrl}`, `--Auth:Issuers:0:JwksUrl=${apiUrl}/.well-known/jwks.json`,
+        `--Auth:Issuers:1:Issuer=${webUrl}`, `--Auth:Issuers:1:JwksUrl=${webUrl}/api/auth/jwks`, "--Auth:Issuers:1:UserNamespace=",
+        "--Auth:Issuers:1:AuthorizationServer=true", "--Auth:Issuers:1:MaxTokenLifetime=00:05:00",
+        `--Auth:Issuers:1:TokenStatusUrl=${webUrl}/api/oauth/token-status`],
+      options: { cwd: path.join(root, "src", "McpStack.Mcp"), env: dotnetEnv },
+      ready: `${mcpUrl}/health`,
+    };
+    specs.api = {
+      command: "dotnet",
+      args: [dll("McpStack.Api"), "--urls", apiUrl],
+      options: {
+        cwd: path.join(root, "src", "McpStack.Api"),
+        env: { ...dotnetEnv, MCP_SERVER_URL: `${mcpUrl}/mcp`, API_URL: apiUrl, BETTER_AUTH_URL: webUrl, BETTER_AUTH_AUDIENCE: apiUrl, FRONTEND_URL: webUrl },
+      },
+      ready: `${apiUrl}/health/ready`,
+    };
+    specs.web = { command: process.execPath, args: ["server.js"], options: { cwd: standalone, env: { ...webEnv, HOSTNAME: "127.0.0.1", PORT: String(webPort) } }, ready: `${webUrl}/sign-in` };
+    const mcp = launch("mcp");
+    const api = launch("api");
+    const next = launch("web");
     await waitFor(mcp, `${mcpUrl}/health`);
     await waitFor(next, `${webUrl}/sign-in`);
     await waitFor(api, `${apiUrl}/health/ready`);
@@ -127,7 +150,15 @@ export async function startStack({ env = {} } = {}) {
     await stop();
     throw error;
   }
-  return { webUrl, apiUrl, mcpUrl, authDatabase: path.join(dataDir, "auth.db"), logs: () => processes.flatMap((p) => p.log), stop };
+  /** Kills a tier at once (SIGKILL: a crashed process or a lost machine, nothing finished or stored). */
+  const kill = async (name) => {
+    const proc = processes.find((p) => p.name === name);
+    proc.child.kill("SIGKILL");
+    await exited(proc);
+  };
+  /** Starts a killed tier again, on the same address, and waits until it is ready. */
+  const restart = async (name) => waitFor(launch(name), specs[name].ready);
+  return { webUrl, apiUrl, mcpUrl, authDatabase: path.join(dataDir, "auth.db"), logs: () => processes.flatMap((p) => p.log), kill, restart, stop };
 }
 
 /**

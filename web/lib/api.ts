@@ -111,6 +111,10 @@ export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request
     deleteConversation: async (conversationId: string) => {
       await call(client.DELETE("/api/conversations/{id}", id(conversationId)));
     },
+    /** Stops the answer being written in the conversation, on whatever replica writes it (kept as stopped). */
+    stopTurn: async (conversationId: string) => {
+      await call(client.POST("/api/conversations/{id}/stop", id(conversationId)));
+    },
     chatModel: () => call(client.GET("/api/chat/model")),
     /** For the chat's transport (lib/chat.ts), which streams POST /api/chat itself. */
     baseUrl: base,

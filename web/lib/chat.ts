@@ -86,6 +86,8 @@ export function createChatTransport({
     api: `${baseUrl.replace(/\/$/, "")}/api/chat`,
     headers: async () => ({ Authorization: `Bearer ${await getToken()}` }),
     prepareSendMessagesRequest: ({ messages }) => ({ body: chatRequestFor(messages, conversationId()) }),
+    // useChat's resumeStream: the answer being written in the open conversation, followed from where it has got (204 when none).
+    prepareReconnectToStreamRequest: ({ headers }) => ({ api: `${baseUrl.replace(/\/$/, "")}/api/conversations/${conversationId()}/stream`, headers }),
     fetch: async (input, init) => {
       init?.signal?.addEventListener("abort", () => (stoppedAt = Date.now()), { once: true });
       let response = await send(input, init);

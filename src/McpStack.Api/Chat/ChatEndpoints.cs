@@ -42,6 +42,8 @@ public static class ChatEndpoints
         services.AddChatModel(configuration);
         services.AddSingleton<ChatAgent>();
         services.AddSingleton<ChatMetrics>();
+        services.AddSingleton<RunningTurns>();
+        services.AddSingleton<TurnProgressStore>();
         services.AddScoped<ConversationStore>();
         services.AddScoped<SlashCommands>();
         services.AddScoped<ChatTurn>();

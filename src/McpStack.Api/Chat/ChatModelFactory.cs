@@ -14,7 +14,9 @@ public static class ChatModelFactory
     /// <summary>Registers <see cref="ChatModel"/> from configuration (OpenAI, Azure OpenAI, Ollama, any OpenAI-compatible endpoint).</summary>
     public static IServiceCollection AddChatModel(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ChatModelOptions>().Bind(configuration.GetSection(ChatModelOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChatModelOptions>().Bind(configuration.GetSection(ChatModelOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => o.ProgressStaleAfter >= 3 * o.ProgressInterval, "Chat:ProgressStaleAfter must be at least three Chat:ProgressIntervals: a live turn would be taken for dead.")
+            .ValidateOnStart();
         services.AddSingleton(sp => Create(sp.GetRequiredService<IOptions<ChatModelOptions>>().Value));
         return services;
     }

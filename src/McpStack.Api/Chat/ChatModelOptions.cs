@@ -44,6 +44,25 @@ public sealed class ChatModelOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan TurnLeaseMargin { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a turn writes its progress to the database (and hears a stop asked on another replica): what a page
+    /// that opens the conversation meanwhile, on any replica, sees of the answer is at most this old.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often such a page reads that progress.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
+    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long a turn may go without writing its progress before it is taken for dead (its replica stopped): the
+    /// conversation then says the answer was interrupted, and the next message may take it over. At least three
+    /// <see cref="ProgressInterval"/>s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ProgressStaleAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many earlier messages of the conversation the model sees.</summary>
     [Range(2, 500)]
     public int HistoryMessages { get; set; } = 40;

@@ -24,6 +24,9 @@ public sealed partial class ChatTurn(
     WriteBudget writeBudget,
     ICurrentUser currentUser,
     IOptions<ChatModelOptions> options,
+    RunningTurns runningTurns,
+    TurnProgressStore turnProgress,
+    IHostApplicationLifetime lifetime,
     ChatMetrics metrics,
     TimeProvider time,
     ILogger<ChatTurn> logger)
@@ -52,7 +55,9 @@ public sealed partial class ChatTurn(
         var userTurn = BuildUserTurn(text, request.Approvals, history);
         // Only a turn that answers approval requests needs its contents stored beside the text.
         var userRow = await store.AddUserMessageAsync(conversation, text, userTurn[0].Contents.All(c => c is TextContent) ? null : userTurn);
-        var stream = ITurnOutput.For(http);
+        // What the turn writes goes to this request's page while it stays, and to the database for any page that opens
+        // the conversation meanwhile (TurnProgressStore): a reload does not end the answer; only Stop does.
+        var stream = new TurnProgressOutput(ITurnOutput.For(http));
         var answers = userTurn[0].Contents.OfType<ToolApprovalResponseContent>().ToList();
         var recorder = new TurnRecorder(stream, options.Value.MaxAnswerLength, options.Value.MaxToolArgumentsLength)
         {
@@ -60,14 +65,24 @@ public sealed partial class ChatTurn(
             PriorCallIds = TurnRecorder.CallIdsOf(history).Except(answers.Select(r => r.ToolCall).OfType<FunctionCallContent>().Select(c => c.CallId)),
         };
         var guard = new ToolCallGuard(writeBudget, options.Value, userId);
-        using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        using var stop = new CancellationTokenSource();
+        using var turnTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         turnTimeout.CancelAfter(options.Value.TurnTimeout);
         var cancellationToken = turnTimeout.Token;
         // A turn that only answers approvals goes on in the message that asked them, live as after a reload
         // (ConversationView): the page then updates that message's cards instead of drawing them again in a new one.
         var assistantId = text.Length == 0 && continued is { } asked ? asked : Guid.CreateVersion7();
+        var storedId = assistantId == continued ? (Guid?)null : assistantId;
         var started = time.GetTimestamp();
         var outcome = TurnOutcome.Answered;
+        using var running = runningTurns.Add(conversation.Id, stop);
+        // The page going away does not end the turn; the api shutting down past its drain time (Kestrel then closes
+        // the connections left) does, and the answer so far is kept as stopped.
+        using var shutdown = http.RequestAborted.Register(() =>
+        {
+            if (lifetime.ApplicationStopping.IsCancellationRequested) stop.Cancel();
+        });
+        await using var progress = turnProgress.Follow(conversation.Id, conversation.TurnLeaseUntil!.Value, stream, stop);
         try
         {
             await stream.StartAsync(assistantId, new TurnIds(conversation.Id, userRow.Id), cancellationToken);
@@ -90,17 +105,26 @@ public sealed partial class ChatTurn(
             }
 
             var response = recorder.ToResponse();
-            var stored = await store.FinishTurnAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage);
+            await progress.StopAsync();
+            var stored = await store.FinishTurnAsync(conversation, MessageRoles.Assistant, response.Text, response.Messages, response.Usage, storedId);
             await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, stored.Id, recorder.ToolCalls, stored.InputTokens, stored.OutputTokens), CancellationToken.None);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && progress.LeaseLost)
         {
-            // The user pressed Stop (or the connection dropped): the answer so far is kept as the answer, said to be
-            // stopped, not as an error, with the tool calls that finished (the page showed them).
+            // Taken for dead (silent past Chat:ProgressStaleAfter) and taken over by a later turn: it stores nothing.
+            outcome = TurnOutcome.Failed;
+            LogLeaseLost(logger, conversation.Id);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The user pressed Stop (here or on another page, on any replica): the answer so far is kept as the answer,
+            // said to be stopped, not as an error, with the tool calls that finished (the page showed them).
             outcome = TurnOutcome.Stopped;
             LogStopped(logger, conversation.Id);
             var (partial, calls) = Stopped(recorder.ToResponse());
-            await store.FinishTurnAsync(conversation, MessageRoles.Assistant, partial, calls);
+            await progress.StopAsync();
+            var stored = await store.FinishTurnAsync(conversation, MessageRoles.Assistant, partial, calls, id: storedId);
+            await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, stored.Id, recorder.ToolCalls), CancellationToken.None);
         }
         // The model's answer is untrusted input and a provider's client throws whatever it likes on a malformed one
         // (found: ArgumentNullException for a tool call without an id). Any failure ends the turn with an explicit,
@@ -114,6 +138,7 @@ public sealed partial class ChatTurn(
                 ? $"The answer took longer than {options.Value.TurnTimeout.TotalSeconds:0} s and was stopped."
                 : "The assistant could not finish this answer: a service it needs failed. Try again in a moment.";
             LogTurnFailed(logger, e, conversation.Id);
+            await progress.StopAsync();
             await store.FinishTurnAsync(conversation, MessageRoles.Error, message);
             if (stream.Started)
             {
@@ -197,6 +222,9 @@ public sealed partial class ChatTurn(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn in conversation {ConversationId} stopped by the client")]
     private static partial void LogStopped(ILogger logger, Guid conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chat turn in conversation {ConversationId} lost its lease to a later turn (it was taken for dead) and stored nothing")]
+    private static partial void LogLeaseLost(ILogger logger, Guid conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat turn in conversation {ConversationId} failed")]
     private static partial void LogTurnFailed(ILogger logger, Exception exception, Guid conversationId);

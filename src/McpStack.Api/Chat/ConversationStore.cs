@@ -38,7 +38,9 @@ public sealed partial class ConversationStore(
     public async Task<Conversation> BeginTurnAsync(Guid? id, string firstMessage, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        var leaseUntil = now + options.Value.TurnTimeout + options.Value.TurnLeaseMargin;
+        // Whole milliseconds: the lease is also the turn's identity in its progress writes (TurnProgressStore), and
+        // PostgreSQL keeps microseconds.
+        var leaseUntil = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc) + options.Value.TurnTimeout + options.Value.TurnLeaseMargin;
         if (id is { } existing)
         {
             _turnStart = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -71,11 +73,14 @@ public sealed partial class ConversationStore(
     {
         var taken = await db.Conversations
             .Where(c => c.Id == existing && c.TurnLeaseUntil == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken);
-        // Rarely: a lease left by a turn that never finished, taken over once it expired.
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil).SetProperty(c => c.TurnStopRequestedAt, (DateTime?)null), cancellationToken);
+        // Rarely: a lease left by a turn that never finished, taken over once it expired or its heartbeat went silent
+        // (TurnProgressStore); such a turn, if alive after all, finds its lease gone and stores nothing.
+        var silentBefore = now - options.Value.ProgressStaleAfter;
         var interrupted = taken == 0 && await db.Conversations
-            .Where(c => c.Id == existing && c.TurnLeaseUntil < now)
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil), cancellationToken) == 1;
+            .Where(c => c.Id == existing && (c.TurnLeaseUntil < now || c.TurnProgressAt < silentBefore))
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, leaseUntil).SetProperty(c => c.TurnStopRequestedAt, (DateTime?)null)
+                .SetProperty(c => c.TurnProgress, (string?)null).SetProperty(c => c.TurnProgressAt, (DateTime?)null), cancellationToken) == 1;
         if (taken == 0 && !interrupted)
         {
             throw await db.Conversations.AnyAsync(c => c.Id == existing, cancellationToken)
@@ -107,7 +112,8 @@ public sealed partial class ConversationStore(
             }
             // Released already (FinishTurnAsync clears it), or never saved: nothing to free.
             if (conversation.TurnLeaseUntil is null || db.Entry(conversation).State == EntityState.Added) return;
-            await db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, (DateTime?)null));
+            await db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, (DateTime?)null)
+                .SetProperty(c => c.TurnProgress, (string?)null).SetProperty(c => c.TurnProgressAt, (DateTime?)null));
         }
         catch (Exception e) when (DomainExceptionHandler.IsDatabaseUnavailable(e))
         {
@@ -138,17 +144,32 @@ public sealed partial class ConversationStore(
     public Task<Message> AddUserMessageAsync(Conversation conversation, string content, IList<ChatMessage>? turn) =>
         AddAsync(conversation, MessageRoles.User, content, turn, usage: null);
 
-    /// <summary>Stores the turn's last message (the answer, or an error) and frees the conversation, in one commit.</summary>
-    public async Task<Message> FinishTurnAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn = null, UsageDetails? usage = null)
+    /// <summary>
+    /// Stores the turn's last message (the answer, or an error) and frees the conversation, its progress gone, in one
+    /// commit. <paramref name="id"/>: the id the answer had as it streamed, so the page's message keeps it.
+    /// </summary>
+    public async Task<Message> FinishTurnAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn = null, UsageDetails? usage = null, Guid? id = null)
     {
         conversation.TurnLeaseUntil = null;
-        return await AddAsync(conversation, role, content, turn, usage);
+        conversation.TurnProgress = null;
+        conversation.TurnProgressAt = null;
+        conversation.TurnStopRequestedAt = null;
+        if (db.Entry(conversation).State != EntityState.Added)
+        {
+            // Attached with the lease only: its other columns are null here whatever the row holds, so say they changed.
+            foreach (var property in new[] { nameof(Conversation.TurnProgress), nameof(Conversation.TurnProgressAt), nameof(Conversation.TurnStopRequestedAt) })
+            {
+                db.Entry(conversation).Property(property).IsModified = true;
+            }
+        }
+        return await AddAsync(conversation, role, content, turn, usage, id);
     }
 
-    private async Task<Message> AddAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn, UsageDetails? usage)
+    private async Task<Message> AddAsync(Conversation conversation, string role, string content, IList<ChatMessage>? turn, UsageDetails? usage, Guid? id = null)
     {
         var message = new Message
         {
+            Id = id ?? Guid.Empty,
             ConversationId = conversation.Id,
             Role = role,
             Content = content,

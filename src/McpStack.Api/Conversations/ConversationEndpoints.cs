@@ -18,6 +18,13 @@ public static class ConversationEndpoints
         group.MapGet("/", List).WithName("ListConversations").WithSummary("The user's conversations, most recent first.");
         group.MapGet("/{id:guid}", Get).WithName("GetConversation").ProducesProblems(StatusCodes.Status404NotFound)
             .WithSummary("One conversation with its messages and their tool calls.");
+        group.MapGet("/{id:guid}/stream", Stream).WithName("StreamConversationTurn").ProducesProblems(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").Produces(StatusCodes.Status204NoContent)
+            .WithSummary("The answer being written in the conversation, from where it has got, as it continues (AI SDK UI message stream).")
+            .WithDescription("For a page that opens a conversation while a turn runs (after a reload, in another tab, on any api replica): "
+                + "the answer so far, then each change, then `finish`. 204 when no turn is running. A turn whose replica died ends with an `error` part.");
+        group.MapPost("/{id:guid}/stop", Stop).WithName("StopConversationTurn").ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("Stops the answer being written in the conversation, wherever it runs; it is kept as stopped. 202 also when none runs.");
         group.MapDelete("/{id:guid}", Delete).WithName("DeleteConversation").RequireWriteBudget().ProducesProblems(StatusCodes.Status404NotFound)
             .WithSummary("Deletes a conversation and its messages.");
         return app;
@@ -30,7 +37,7 @@ public static class ConversationEndpoints
             .Select(c => new ConversationSummary(c.Id, c.Title, c.CreatedAt, c.UpdatedAt))
             .ToListAsync(cancellationToken));
 
-    private static async Task<Ok<ConversationDetail>> Get(AppDbContext db, TimeProvider time, Guid id, CancellationToken cancellationToken)
+    private static async Task<Ok<ConversationDetail>> Get(AppDbContext db, TurnProgressStore progress, Guid id, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException("conversation", id);
@@ -38,10 +45,25 @@ public static class ConversationEndpoints
             .Where(m => m.ConversationId == id)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
             .ToListAsync(cancellationToken);
-        var running = conversation.TurnLeaseUntil > time.GetUtcNow().UtcDateTime;
-        return TypedResults.Ok(new ConversationDetail(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, running,
-            ConversationView.Of(messages, running)));
+        var turn = progress.StateOf(conversation.TurnLeaseUntil, conversation.TurnProgressAt, null);
+        var view = ConversationView.Of(messages, turn.Running);
+        if (turn.Interrupted)
+        {
+            // Said now, as the next turn will store it: the replica writing the answer went silent.
+            view.Add(new MessageView(conversation.Id, MessageRoles.Error, ConversationStore.InterruptedTurn,
+                [new MessagePartView(MessagePartKind.Text, ConversationStore.InterruptedTurn)], conversation.TurnProgressAt!.Value, null, null));
+        }
+        return TypedResults.Ok(new ConversationDetail(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, turn.Running, view));
     }
+
+    private static async Task<Results<EmptyHttpResult, NoContent>> Stream(HttpContext http, AppDbContext db, TurnProgressStore progress, Guid id, CancellationToken cancellationToken)
+    {
+        _ = await progress.ReadAsync(db, id, cancellationToken) ?? throw new NotFoundException("conversation", id);
+        return await progress.StreamAsync(db, id, new UiMessageStreamWriter(http.Response), cancellationToken) ? TypedResults.Empty : TypedResults.NoContent();
+    }
+
+    private static async Task<Accepted> Stop(AppDbContext db, TurnProgressStore progress, RunningTurns running, Guid id, CancellationToken cancellationToken) =>
+        await progress.RequestStopAsync(db, running, id, cancellationToken) ? TypedResults.Accepted((string?)null) : throw new NotFoundException("conversation", id);
 
     private static async Task<NoContent> Delete(AppDbContext db, Guid id, CancellationToken cancellationToken)
     {

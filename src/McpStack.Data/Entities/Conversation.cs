@@ -15,5 +15,17 @@ public sealed class Conversation : IUserOwned, ITimestamped
     /// interleaving its messages; a time, not a flag, so a turn whose process died frees the conversation by itself.
     /// </summary>
     public DateTime? TurnLeaseUntil { get; set; }
+
+    /// <summary>
+    /// The answer being written, as far as it has got (the page's parts, JSON), for a page that opens the conversation
+    /// meanwhile, on any api replica; null between turns.
+    /// </summary>
+    public string? TurnProgress { get; set; }
+
+    /// <summary>When the turn being answered last wrote <see cref="TurnProgress"/>: its heartbeat. Long silent, it died.</summary>
+    public DateTime? TurnProgressAt { get; set; }
+
+    /// <summary>Set when the user asks to stop the turn being answered (from any page, on any replica); cleared by the next turn.</summary>
+    public DateTime? TurnStopRequestedAt { get; set; }
     public List<Message> Messages { get; set; } = [];
 }

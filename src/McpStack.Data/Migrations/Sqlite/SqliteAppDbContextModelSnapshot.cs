@@ -23,7 +23,8 @@ namespace McpStack.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
@@ -31,10 +32,20 @@ namespace McpStack.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("TurnLeaseUntil")
+                    b.Property<string>("TurnLeaseUntil")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("TurnProgress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TurnProgressAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TurnStopRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
@@ -62,7 +73,8 @@ namespace McpStack.Data.Migrations.Sqlite
                     b.Property<Guid>("ConversationId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("InputTokens")
@@ -100,7 +112,8 @@ namespace McpStack.Data.Migrations.Sqlite
                     b.Property<bool>("Completed")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
@@ -108,7 +121,7 @@ namespace McpStack.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("DueAt")
+                    b.Property<string>("DueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Priority")
@@ -121,7 +134,8 @@ namespace McpStack.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")

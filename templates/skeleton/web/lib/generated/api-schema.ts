@@ -127,6 +127,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The answer being written in the conversation, from where it has got, as it continues (AI SDK UI message stream).
+         * @description For a page that opens a conversation while a turn runs (after a reload, in another tab, on any api replica): the answer so far, then each change, then `finish`. 204 when no turn is running. A turn whose replica died ends with an `error` part.
+         */
+        get: operations["StreamConversationTurn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops the answer being written in the conversation, wherever it runs; it is kept as stopped. 202 also when none runs. */
+        post: operations["StopConversationTurn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -164,6 +201,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            turnRunning: boolean;
             messages: components["schemas"]["MessageView"][];
         };
         ConversationSummary: {
@@ -192,12 +230,19 @@ export interface components {
             email: null | string;
             name: null | string;
         };
+        /** @enum {unknown} */
+        MessagePartKind: "text" | "tool";
+        MessagePartView: {
+            type: components["schemas"]["MessagePartKind"];
+            text?: null | string;
+            toolCall?: null | components["schemas"]["ToolCallView"];
+        };
         MessageView: {
             /** Format: uuid */
             id: string;
             role: string;
             content: string;
-            toolCalls: components["schemas"]["ToolCallView"][];
+            parts: components["schemas"]["MessagePartView"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: int32 */
@@ -218,6 +263,11 @@ export interface components {
             approved: boolean;
             reason?: null | string;
         };
+        ToolApprovalView: {
+            id: string;
+            approved: null | boolean;
+            reason: null | string;
+        };
         ToolCallResponse: {
             name: string;
             isError: boolean;
@@ -225,7 +275,7 @@ export interface components {
             text: string;
         };
         /** @enum {unknown} */
-        ToolCallState: "input-available" | "approval-requested" | "output-available" | "output-error" | "output-denied";
+        ToolCallState: "input-available" | "approval-requested" | "approval-responded" | "output-available" | "output-error" | "output-denied";
         ToolCallView: {
             toolCallId: string;
             toolName: string;
@@ -233,7 +283,7 @@ export interface components {
             state: components["schemas"]["ToolCallState"];
             output: unknown;
             errorText: null | string;
-            approvalId: null | string;
+            approval: null | components["schemas"]["ToolApprovalView"];
         };
         ToolInfo: {
             name: string;
@@ -584,6 +634,89 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StreamConversationTurn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StopConversationTurn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

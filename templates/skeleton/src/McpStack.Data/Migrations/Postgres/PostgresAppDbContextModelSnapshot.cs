@@ -39,6 +39,15 @@ namespace McpStack.Data.Migrations.Postgres
                     b.Property<DateTime?>("TurnLeaseUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("TurnProgress")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("TurnProgressAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("TurnStopRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
