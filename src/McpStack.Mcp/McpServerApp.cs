@@ -1,6 +1,7 @@
 using McpStack.Data;
 using McpStack.Hosting;
 using McpStack.Hosting.Auth;
+using McpStack.Mcp.Resources;
 using McpStack.Mcp.Security;
 using McpStack.Mcp.Tools;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,11 @@ public static class McpServerApp
             .WithHttpTransport(o => o.Stateless = true)
             // Every [McpServerToolType] class here: a feature's tools need no registration.
             .WithToolsFromAssembly(typeof(McpServerApp).Assembly)
+            // Prompts for slash menus and resources to attach as context, found the same way, with each feature's
+            // listed resources and argument completions (Resources/ResourceListings.cs).
+            .WithPromptsFromAssembly(typeof(McpServerApp).Assembly)
+            .WithResourcesFromAssembly(typeof(McpServerApp).Assembly)
+            .WithFeatureListingsAndCompletions()
             .WithToolRefusals(tools)
             .WithToolWriteLimit(tools)
             .WithCacheableToolList(endpoint.ToolListTimeToLive);

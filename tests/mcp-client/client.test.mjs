@@ -110,3 +110,38 @@ test("a token for another audience, or none, cannot connect", async () => {
   await assert.rejects(connect(process.env.MCP_TOKEN_WRONG_AUDIENCE), /401|Unauthorized/i);
   await assert.rejects(connect("not.a.token"), /401|Unauthorized/i);
 });
+
+test("tasks as resources to attach, prompts for a slash menu, and their completions (2025-11-25, the revision this client speaks)", async () => {
+  const { client } = await connect(process.env.MCP_TOKEN);
+  const { client: other } = await connect(process.env.MCP_TOKEN_2);
+  try {
+    const mine = await client.callTool({ name: "add_task", arguments: { title: "Attach me", dueAt: new Date(Date.now() - 3_600_000).toISOString(), priority: "high" } });
+    const theirs = await other.callTool({ name: "add_task", arguments: { title: "Not yours to attach" } });
+    const id = mine.structuredContent.id;
+
+    const { resources } = await client.listResources();
+    const listed = resources.find((r) => r.uri === `task://${id}`);
+    assert.equal(listed?.name, "Attach me");
+    assert.ok(!resources.some((r) => r.uri === `task://${theirs.structuredContent.id}`), "another user's task is not listed");
+    const { resourceTemplates } = await client.listResourceTemplates();
+    assert.ok(resourceTemplates.some((t) => t.uriTemplate === "task://{id}"));
+
+    const read = await client.readResource({ uri: `task://${id}` });
+    assert.equal(JSON.parse(read.contents[0].text).title, "Attach me");
+    await assert.rejects(client.readResource({ uri: `task://${theirs.structuredContent.id}` }), (e) => e instanceof McpError && e.code === -32002);
+
+    const completed = await client.complete({ ref: { type: "ref/resource", uri: "task://{id}" }, argument: { name: "id", value: "attach" } });
+    assert.deepEqual(completed.completion.values, [id]);
+
+    const { prompts } = await client.listPrompts();
+    for (const name of ["plan_my_day", "triage_overdue", "weekly_review"]) assert.ok(prompts.some((p) => p.name === name), `${name} is listed`);
+    const triage = await client.getPrompt({ name: "triage_overdue", arguments: { priority: "high" } });
+    assert.match(triage.messages[0].content.text, /Attach me/);
+    assert.doesNotMatch(triage.messages[0].content.text, /Not yours/);
+    const priorities = await client.complete({ ref: { type: "ref/prompt", name: "triage_overdue" }, argument: { name: "priority", value: "n" } });
+    assert.deepEqual(priorities.completion.values, ["normal"]);
+  } finally {
+    await client.close();
+    await other.close();
+  }
+});

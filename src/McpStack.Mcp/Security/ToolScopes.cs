@@ -5,8 +5,8 @@ using McpStack.Mcp.Tools;
 namespace McpStack.Mcp.Security;
 
 /// <summary>
-/// The OAuth scopes of the MCP server: <see cref="Read"/> to list tools and call read-only ones, <see cref="Write"/> for
-/// every other tool. A token lacking the scope a request needs gets the MCP authorization spec's insufficient-scope
+/// The OAuth scopes of the MCP server: <see cref="Read"/> to list tools and call read-only ones, and for prompts,
+/// resources and completions (they read the user's data); <see cref="Write"/> for every other tool. A token lacking the scope a request needs gets the MCP authorization spec's insufficient-scope
 /// challenge (403, <c>WWW-Authenticate: Bearer error="insufficient_scope", scope="…"</c>), so a client can ask the user
 /// for more and retry. Scopes come from the token's <c>scope</c> (space-separated, RFC 9068) or <c>scp</c> claims.
 /// </summary>
@@ -35,7 +35,8 @@ public static class ToolScopes
         if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("method", out var method)) return null;
         return method.GetString() switch
         {
-            "tools/list" => Read,
+            // Prompts and resources read the user's tasks: they need what a read-only tool needs.
+            "tools/list" or "prompts/list" or "prompts/get" or "resources/list" or "resources/templates/list" or "resources/read" or "completion/complete" => Read,
             "tools/call" => message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
                             && p.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
                             && catalog.IsReadOnly(name.GetString()!) ? Read : Write,
