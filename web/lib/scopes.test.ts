@@ -21,9 +21,11 @@ describe("scopes", () => {
   });
 
   test("a name that claims to be the product is told apart", () => {
-    expect(namesTheProduct("McpStack official app")).toBe(true);
-    expect(namesTheProduct("ｍｃｐ stack helper")).toBe(true);
-    expect(namesTheProduct("the Mcp-Stack helper")).toBe(true);
+    const product = "McpStack";
+    const fullWidth = [...product].map((c) => (/[A-Za-z]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join("");
+    expect(namesTheProduct(`${product} official app`)).toBe(true);
+    expect(namesTheProduct(`${fullWidth.toLowerCase()} helper`)).toBe(true);
+    expect(namesTheProduct(`the ${[...product].join("-")} helper`)).toBe(true);
     expect(namesTheProduct("Claude Desktop")).toBe(false);
   });
 });
