@@ -128,6 +128,10 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         await Task.Delay(300);
         var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{id}"))!;
         Assert.Equal(["user"], stored.Messages.Select(m => m.Role));
+        // And it leaves the other turn's lease alone: the conversation is still held by that turn.
+        Assert.True(stored.TurnRunning);
+        using var busy = await client.PostAsJsonAsync("/api/chat", new { conversationId = id, message = "in between" });
+        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
     }
 
     /// <summary>Writes the conversation's row as another replica would.</summary>

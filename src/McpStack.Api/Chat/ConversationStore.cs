@@ -112,7 +112,9 @@ public sealed partial class ConversationStore(
             }
             // Released already (FinishTurnAsync clears it), or never saved: nothing to free.
             if (conversation.TurnLeaseUntil is null || db.Entry(conversation).State == EntityState.Added) return;
-            await db.Conversations.Where(c => c.Id == id).ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, (DateTime?)null)
+            // Its own lease only: a turn taken for dead may meanwhile hold the conversation under another one.
+            var lease = conversation.TurnLeaseUntil;
+            await db.Conversations.Where(c => c.Id == id && c.TurnLeaseUntil == lease).ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnLeaseUntil, (DateTime?)null)
                 .SetProperty(c => c.TurnProgress, (string?)null).SetProperty(c => c.TurnProgressAt, (DateTime?)null));
         }
         catch (Exception e) when (DomainExceptionHandler.IsDatabaseUnavailable(e))
