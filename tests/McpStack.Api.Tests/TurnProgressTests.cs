@@ -91,6 +91,24 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
     }
 
     [Fact]
+    public async Task Another_user_can_neither_follow_nor_stop_a_turn()
+    {
+        var user = Http.NewUser("rose");
+        var (client, turn, id) = await StartSlowTurnAsync(user);
+        using var _ = client;
+        using var __ = turn;
+        await Task.Delay(500);
+        using var mallory = stack.ClientFor(Http.NewUser("mallory"));
+        using (var stop = await mallory.PostAsync($"/api/conversations/{id}/stop", null)) Assert.Equal(HttpStatusCode.NotFound, stop.StatusCode);
+        using (var follow = await mallory.GetAsync($"/api/conversations/{id}/stream")) Assert.Equal(HttpStatusCode.NotFound, follow.StatusCode);
+
+        var stream = await UiMessageStreamReader.ReadAsync(turn);
+        Assert.Equal(Answer, stream.Text.Trim());
+        var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{id}"))!;
+        Assert.Equal(Answer, stored.Messages[1].Content.Trim());
+    }
+
+    [Fact]
     public async Task A_turn_gone_silent_is_said_to_be_interrupted_and_the_next_message_takes_the_conversation_over()
     {
         stack.Script("First.");

@@ -215,9 +215,10 @@ public sealed partial class TurnProgressStore(IServiceScopeFactory scopes, IOpti
     public async Task<bool> RequestStopAsync(AppDbContext db, RunningTurns running, Guid conversationId, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcDateTime;
+        // The context acts for the user: another user's conversation matches nothing, here or in the registry below.
         var asked = await db.Conversations.Where(c => c.Id == conversationId && c.TurnLeaseUntil != null)
             .ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnStopRequestedAt, now), cancellationToken);
-        running.Stop(conversationId);
+        if (asked == 1) running.Stop(conversationId);
         return asked == 1 || await db.Conversations.AnyAsync(c => c.Id == conversationId, cancellationToken);
     }
 
