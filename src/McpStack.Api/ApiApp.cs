@@ -58,6 +58,8 @@ public static class ApiApp
         // The domain's features (the sample's tasks, and any added later): each maps itself.
         app.MapEndpointGroups();
         app.MapToolEndpoints();
+        app.MapPromptEndpoints();
+        app.MapResourceEndpoints();
         app.MapChatEndpoints();
         app.MapConversationEndpoints();
         if (app.Environment.IsDevelopment())

@@ -1,6 +1,7 @@
 using McpStack.Data;
 using McpStack.Hosting;
 using McpStack.Hosting.Auth;
+using McpStack.Mcp.Apps;
 using McpStack.Mcp.Resources;
 using McpStack.Mcp.Security;
 using McpStack.Mcp.Tools;
@@ -69,6 +70,8 @@ public static class McpServerApp
             .WithPromptsFromAssembly(typeof(McpServerApp).Assembly)
             .WithResourcesFromAssembly(typeof(McpServerApp).Assembly)
             .WithFeatureListingsAndCompletions()
+            // MCP Apps: the extension declared, each tool's view in its _meta.ui (Apps/McpApps.cs).
+            .WithMcpApps()
             .WithToolRefusals(tools)
             .WithToolWriteLimit(tools)
             .WithCacheableToolList(endpoint.ToolListTimeToLive);

@@ -7,11 +7,14 @@ import { getToolName, isToolUIPart, lastAssistantMessageIsCompleteWithApprovalRe
 type ToolPart = ToolUIPart | DynamicToolUIPart;
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { toast, Toaster } from "sonner";
-import { APIError, type ConversationSummary } from "@/lib/api";
+import { APIError, type ConversationSummary, type PromptInfo, type ToolInfo } from "@/lib/api";
 import { createChatTransport, toUIMessages, type ChatMessage } from "@/lib/chat";
-import { approvalFallback, approvalQuestion, chatIntro, chatPlaceholder, chatSuggestions, slashPlaceholder, slashSuggestions } from "@/lib/domain";
+import { promptCall, slashItems, type SlashItem } from "@/lib/slash";
+import { approvalFallback, approvalQuestion, chatIntro, chatPlaceholder, chatSuggestions, slashCommands, slashPlaceholder, slashSuggestions } from "@/lib/domain";
 import { useApi } from "./ApiProvider";
 import { Markdown } from "./Markdown";
+import { SlashMenu } from "./SlashMenu";
+import { ToolView } from "./ToolView";
 import { buttonClass, ErrorMessage, inputClass, quietButtonClass } from "./ui";
 
 /** How long the page waits for a turn that just ended to be stored (Stop: the api stores the answer so far). */
@@ -48,6 +51,9 @@ export function ChatView() {
   const api = useApi();
   const [conversations, setConversations] = useState<ConversationSummary[]>([]);
   const [modelConfigured, setModelConfigured] = useState<boolean | null>(null);
+  // The MCP server's tools (their views, MCP Apps) and prompts (the slash menu); without them, JSON cards and no menu.
+  const [tools, setTools] = useState<Map<string, ToolInfo>>(() => new Map());
+  const [prompts, setPrompts] = useState<PromptInfo[]>([]);
   const [input, setInput] = useState("");
   // The transport reads the id when it sends (a ref: also for the sends useChat makes itself, after an approval); the
   // conversation list renders from the state. show() and onData set both.
@@ -151,6 +157,8 @@ export function ChatView() {
   useEffect(() => {
     void loadConversations();
     api.chatModel().then((m) => setModelConfigured(m.configured), () => setModelConfigured(null));
+    api.listTools().then((list) => setTools(new Map(list.map((t) => [t.name, t]))), () => undefined);
+    api.listPrompts().then(setPrompts, () => undefined);
   }, [api, loadConversations]);
 
   useEffect(() => {
@@ -208,9 +216,27 @@ export function ChatView() {
   function send(text: string) {
     const message = text.trim();
     if (!message || busy) return;
+    const prompt = modelConfigured ? promptCall(message, prompts) : null;
     setInput("");
     stopPending.current = false;
-    void sendMessage({ text: message });
+    if (!prompt) {
+      void sendMessage({ text: message });
+      return;
+    }
+    // One of the MCP server's prompts: the server fills it in for this user, and its text is the message.
+    api.getPrompt(prompt.name, prompt.args).then(
+      (filled) => void sendMessage({ text: filled.text }),
+      (e) => {
+        setInput(message);
+        toast.error(describe(e, `Could not fill in /${prompt.name}.`));
+      },
+    );
+  }
+
+  const menu = slashItems(input, modelConfigured === false ? slashCommands : [], modelConfigured ? prompts : []);
+  function pick(item: SlashItem) {
+    if (item.kind === "prompt" && !item.takesArguments) send(`/${item.name}`);
+    else setInput(`/${item.name} `);
   }
 
   const last = messages.at(-1);
@@ -280,7 +306,7 @@ export function ChatView() {
                   <ErrorMessage>{textOf(m)}</ErrorMessage>
                 </div>
               ) : (
-                <AssistantMessage key={m.id} message={m} busy={busy} onApprove={(id, approved) => addToolApprovalResponse({ id, approved })} />
+                <AssistantMessage key={m.id} message={m} busy={busy} tools={tools} onApprove={(id, approved) => addToolApprovalResponse({ id, approved })} />
               ),
             )}
             {status === "submitted" && (
@@ -301,11 +327,12 @@ export function ChatView() {
               e.preventDefault();
               send(input);
             }}
-            className="flex items-end gap-2 border-t border-slate-200 p-3 dark:border-slate-800"
+            className="relative flex items-end gap-2 border-t border-slate-200 p-3 dark:border-slate-800"
           >
             <label htmlFor="chat-input" className="sr-only">
               Message
             </label>
+            {menu.length > 0 && <SlashMenu items={menu} onPick={pick} />}
             <textarea
               id="chat-input"
               value={input}
@@ -349,12 +376,12 @@ function lastUserText(messages: ChatMessage[]): string {
   return last ? textOf(last) : "";
 }
 
-function AssistantMessage({ message, busy, onApprove }: { message: ChatMessage; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {
+function AssistantMessage({ message, busy, tools, onApprove }: { message: ChatMessage; busy: boolean; tools: Map<string, ToolInfo>; onApprove: (approvalId: string, approved: boolean) => void }) {
   return (
     <div className="max-w-[90%] space-y-2" data-testid="assistant-message">
       {message.parts.map((part, i) =>
         isToolUIPart(part) ? (
-          <ToolCard key={part.toolCallId} part={part} busy={busy} onApprove={onApprove} />
+          <ToolResult key={part.toolCallId} part={part} busy={busy} tools={tools} onApprove={onApprove} />
         ) : part.type === "text" && part.text ? (
           <div key={i} className="rounded-lg bg-slate-100 px-3 py-2 dark:bg-slate-800" data-testid="assistant-text">
             <Markdown text={part.text} />
@@ -381,6 +408,18 @@ function stateLabel(part: ToolPart): string {
     default:
       return "running";
   }
+}
+
+/** A call's view (MCP Apps) once its result is in, when its tool has one; the call's card, with the JSON, below it. */
+function ToolResult({ part, busy, tools, onApprove }: { part: ToolPart; busy: boolean; tools: Map<string, ToolInfo>; onApprove: (approvalId: string, approved: boolean) => void }) {
+  const tool = tools.get(getToolName(part));
+  if (part.state !== "output-available" || !tool?.view) return <ToolCard part={part} busy={busy} onApprove={onApprove} />;
+  return (
+    <>
+      <ToolView tool={tool} tools={tools} input={part.input} output={part.output} />
+      <ToolCard part={part} busy={busy} onApprove={onApprove} />
+    </>
+  );
 }
 
 function ToolCard({ part, busy, onApprove }: { part: ToolPart; busy: boolean; onApprove: (approvalId: string, approved: boolean) => void }) {

@@ -39,7 +39,9 @@ function pageState(page) {
       if (el.getAttribute("role") === "alert") return { error: el.innerText.trim() };
       return {
         assistant: [...el.children].map((part) =>
-          part.dataset.testid === "tool-card"
+          part.dataset.testid === "tool-view"
+            ? { view: part.dataset.view }
+            : part.dataset.testid === "tool-card"
             ? {
                 card: part.querySelector("summary").innerText.trim(),
                 state: part.dataset.state,
@@ -105,7 +107,13 @@ describe("the chat, live and after a reload", { timeout: 240_000 }, () => {
       const live = await pageState(page);
       assert.deepEqual(live, [
         { user: "What is on my list?" },
-        { assistant: [{ card: "list_tasks · done", state: "output-available", question: null, answer: null, buttons: [] }, { text: "You have one task: Buy milk." }] },
+        {
+          assistant: [
+            { view: "ui://tasks/list" },
+            { card: "list_tasks · done", state: "output-available", question: null, answer: null, buttons: [] },
+            { text: "You have one task: Buy milk." },
+          ],
+        },
       ]);
       assert.deepEqual(await reloaded(page, "What is on my list?"), live);
     });
@@ -134,7 +142,9 @@ describe("the chat, live and after a reload", { timeout: 240_000 }, () => {
         { user: "Delete my plants task" },
         {
           assistant: [
+            { view: "ui://tasks/list" },
             { card: "list_tasks · done", state: "output-available", question: null, answer: null, buttons: [] },
+            { view: "ui://tasks/task" },
             { card: "delete_task · approved and done", state: "output-available", question: "Delete “Water the plants”?", answer: "You approved it.", buttons: [] },
             { text: "Deleted Water the plants." },
           ],
@@ -208,8 +218,9 @@ describe("the chat, live and after a reload", { timeout: 240_000 }, () => {
       await settled(page);
       await page.getByTestId("assistant-text").last().getByText("Stopped.").waitFor();
       const live = await pageState(page);
-      assert.equal(live[1].assistant[0].card, "list_tasks · done");
-      assert.match(live[1].assistant[1].text, /^word0 word1 word2 word3[\s\S]*Stopped\.$/);
+      assert.deepEqual(live[1].assistant[0], { view: "ui://tasks/list" });
+      assert.equal(live[1].assistant[1].card, "list_tasks · done");
+      assert.match(live[1].assistant[2].text, /^word0 word1 word2 word3[\s\S]*Stopped\.$/);
       assert.deepEqual(await reloaded(page, "List and talk slowly"), live);
     });
   });

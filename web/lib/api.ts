@@ -56,6 +56,8 @@ export type ConversationDetail = Schemas["ConversationDetail"];
 export type MessageView = Schemas["MessageView"];
 export type ToolCallView = Schemas["ToolCallView"];
 export type ChatRequest = Schemas["ChatRequest"];
+export type ToolInfo = Schemas["ToolInfo"];
+export type PromptInfo = Schemas["PromptInfo"];
 
 export interface ApiClientOptions {
   /** The api's base URL (NEXT_PUBLIC_API_URL): the one place it is set. */
@@ -116,6 +118,17 @@ export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request
       await call(client.POST("/api/conversations/{id}/stop", id(conversationId)));
     },
     chatModel: () => call(client.GET("/api/chat/model")),
+    /** The MCP server's tools: each one's view (MCP Apps), who may call it, whether it needs the user's yes. */
+    listTools: () => call(client.GET("/api/tools")),
+    /** Calls a tool as the signed-in user; a destructive one only once the user said yes (confirmed). */
+    callTool: (name: string, args: Record<string, unknown>, confirmed = false) =>
+      call(client.POST("/api/tools/{name}", { params: { path: { name }, query: { confirmed } }, body: args as never })),
+    /** One of the MCP server's resources (a tool's view, a task), read as the signed-in user. */
+    readResource: (uri: string) => call(client.POST("/api/resources/read", { body: { uri } })),
+    /** The MCP server's prompts, for the slash menu. */
+    listPrompts: () => call(client.GET("/api/prompts")),
+    /** A prompt's text, filled in by the server for the signed-in user. */
+    getPrompt: (name: string, args: Record<string, string>) => call(client.POST("/api/prompts/{name}", { params: { path: { name } }, body: { arguments: args } })),
     /** For the chat's transport (lib/chat.ts), which streams POST /api/chat itself. */
     baseUrl: base,
     getToken,

@@ -1,4 +1,5 @@
 import type { ApiClient } from "./api";
+import type { SlashCommand } from "./slash";
 
 // The domain's own words and places in the web tier (the sample: tasks), kept here so the pages stay generic. A
 // solution made with `dotnet new mcpstack --domain empty` has its own copy of this file; the Tasks page is the sample's.
@@ -13,6 +14,14 @@ export const chatPlaceholder = "Ask about your tasks…";
 export const slashPlaceholder = "Try /add Buy milk";
 /** Prompts offered on an empty conversation, with a model and without one (slash commands). */
 export const chatSuggestions = ["What is on my list?", "Add “Call the dentist” for tomorrow", "Which tasks are overdue?"];
+/** The api's own commands, for the slash menu of the chat without a model (src/McpStack.Api/Chat/SlashCommands.cs). */
+export const slashCommands: SlashCommand[] = [
+  { name: "add", usage: "<title>", description: "Add a task" },
+  { name: "list", usage: "[pending|completed]", description: "List your tasks, numbered" },
+  { name: "done", usage: "<n|id>", description: "Mark a task done" },
+  { name: "delete", usage: "<n|id>", description: "Delete a task" },
+  { name: "help", description: "What the chat understands" },
+];
 export const slashSuggestions = ["/list", "/add Buy milk", "/help"];
 
 /** The question before a call that needs the user's approval, before anything is looked up. */

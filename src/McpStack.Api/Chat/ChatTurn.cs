@@ -90,8 +90,10 @@ public sealed partial class ChatTurn(
             {
                 var available = await tools.ListToolsAsync(userId, cancellationToken);
                 // Destructive tools (delete_task) stop the turn with an approval request; the page answers in the next turn.
-                // The approval is the user's answer to the MCP server's own confirmation of the same call.
-                IList<AITool> aiTools = [.. available.Select(t => t.ProtocolTool.Annotations?.DestructiveHint == true ? new ApprovalRequiredAIFunction(new ConfirmedTool(guard.Guard(t))) : (AITool)guard.Guard(t))];
+                // The approval is the user's answer to the MCP server's own confirmation of the same call. Tools the
+                // server keeps for its views (MCP Apps visibility "app" alone) are not the model's.
+                IList<AITool> aiTools = [.. available.Where(t => McpToolClient.VisibilityOf(t).Contains("model"))
+                    .Select(t => McpToolClient.IsDestructive(t) ? new ApprovalRequiredAIFunction(new ConfirmedTool(guard.Guard(t))) : (AITool)guard.Guard(t))];
                 using var _ = McpToolClient.ActAs(userId);
                 await foreach (var update in agent.RunAsync([.. history, .. userTurn], aiTools, cancellationToken))
                 {

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Microsoft.Extensions.Options;
@@ -49,8 +52,61 @@ public sealed class McpToolClient(IHttpClientFactory httpClientFactory, IOptions
         return await client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
     }
 
+    /// <summary>
+    /// Reads one of the MCP server's resources (a tool's view, a task) as <paramref name="userId"/>. A resource that is
+    /// not there, or not the user's, is an <see cref="McpProtocolException"/>.
+    /// </summary>
+    public async Task<ReadResourceResult> ReadResourceAsync(string userId, string uri, CancellationToken cancellationToken = default)
+    {
+        using var _ = DelegatedTokenHandler.ActAs(userId);
+        var client = await GetClientAsync(cancellationToken);
+        return await client.ReadResourceAsync(uri, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The MCP server's prompts, for the chat's slash menu.</summary>
+    public async Task<IList<Prompt>> ListPromptsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        using var _ = DelegatedTokenHandler.ActAs(userId);
+        var client = await GetClientAsync(cancellationToken);
+        return (await client.ListPromptsAsync(new ListPromptsRequestParams(), cancellationToken)).Prompts;
+    }
+
+    /// <summary>One prompt's messages, filled in for <paramref name="userId"/> (they read the user's own data).</summary>
+    public async Task<GetPromptResult> GetPromptAsync(string userId, string name, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken = default)
+    {
+        using var _ = DelegatedTokenHandler.ActAs(userId);
+        var client = await GetClientAsync(cancellationToken);
+        return await client.GetPromptAsync(name, arguments, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Values for a prompt's argument as the user types it.</summary>
+    public async Task<Completion> CompletePromptArgumentAsync(string userId, string prompt, string argument, string value, CancellationToken cancellationToken = default)
+    {
+        using var _ = DelegatedTokenHandler.ActAs(userId);
+        var client = await GetClientAsync(cancellationToken);
+        return (await client.CompleteAsync(new PromptReference { Name = prompt }, argument, value, cancellationToken: cancellationToken)).Completion;
+    }
+
     /// <summary>Whether the server declares <paramref name="tool"/> read-only; every other tool counts as a write.</summary>
     public static bool IsReadOnly(McpClientTool tool) => tool.ProtocolTool.Annotations?.ReadOnlyHint == true;
+
+    /// <summary>Whether the server declares <paramref name="tool"/> destructive: the user confirms each call first.</summary>
+    public static bool IsDestructive(McpClientTool tool) => tool.ProtocolTool.Annotations?.DestructiveHint == true;
+
+    /// <summary>The view of <paramref name="tool"/>'s results (MCP Apps <c>_meta.ui.resourceUri</c>), if it has one.</summary>
+    public static string? ViewOf(McpClientTool tool) =>
+        tool.ProtocolTool.Meta?["ui"]?["resourceUri"] is JsonValue uri && uri.TryGetValue(out string? value) && value.StartsWith("ui://", StringComparison.Ordinal)
+            ? value
+            : null;
+
+    /// <summary>
+    /// Who may call <paramref name="tool"/> (MCP Apps <c>_meta.ui.visibility</c>): <c>model</c>, <c>app</c> (its view), or
+    /// both, which is also what a tool that says nothing gets.
+    /// </summary>
+    public static IReadOnlyList<string> VisibilityOf(McpClientTool tool) =>
+        tool.ProtocolTool.Meta?["ui"]?["visibility"] is JsonArray { Count: > 0 } visibility
+            ? [.. visibility.Select(v => v?.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "").Where(v => v is "model" or "app")]
+            : ["model", "app"];
 
     /// <summary>Until disposed, calls made through this client (and its tools) in this async flow act as <paramref name="userId"/>.</summary>
     public static IDisposable ActAs(string userId) => DelegatedTokenHandler.ActAs(userId);

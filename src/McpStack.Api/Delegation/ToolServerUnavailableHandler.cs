@@ -10,11 +10,14 @@ namespace McpStack.Api.Delegation;
 /// </summary>
 public sealed partial class ToolServerUnavailableHandler(IProblemDetailsService problemDetails, DelegationSigningKey key, IOptions<DelegationOptions> options, ILogger<ToolServerUnavailableHandler> logger) : IExceptionHandler
 {
+    /// <summary>The endpoints that call the MCP server: its tools, prompts and resources.</summary>
+    private static readonly string[] McpPaths = ["/api/tools", "/api/prompts", "/api/resources"];
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var unreachable = exception is HttpRequestException || exception.InnerException is HttpRequestException
             || (exception is OperationCanceledException or TimeoutException && !httpContext.RequestAborted.IsCancellationRequested);
-        if (!unreachable || !httpContext.Request.Path.StartsWithSegments("/api/tools")) return false;
+        if (!unreachable || !McpPaths.Any(p => httpContext.Request.Path.StartsWithSegments(p))) return false;
 
         // The MCP server refusing the api's own token is no outage: the keys do not match (see DelegationKeyHealthCheck).
         var refused = (exception as HttpRequestException ?? exception.InnerException as HttpRequestException)?.StatusCode == System.Net.HttpStatusCode.Unauthorized;

@@ -15,7 +15,9 @@ public static class ApiDocument
     {
         ["Tasks"] = "The signed-in user's tasks. Another user's task id answers 404.",
         ["Chat"] = "Chat turns with the assistant, and the stored conversations.",
-        ["Tools"] = "The MCP server's tools, called directly as the signed-in user.",
+        ["Tools"] = "The MCP server's tools, called directly as the signed-in user (a page, or a tool's view in the chat).",
+        ["Prompts"] = "The MCP server's prompts, for the chat's slash menu, filled in for the signed-in user.",
+        ["Resources"] = "The MCP server's resources (tools' views, tasks), read as the signed-in user.",
         ["Profile"] = "Who the token says you are.",
     };
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using McpStack.Data;
 using McpStack.Data.Entities;
 using McpStack.Data.Tasks;
+using McpStack.Mcp.Apps;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -11,10 +12,12 @@ namespace McpStack.Mcp.Tools;
 /// <summary>
 /// The task tools. None takes a user id: every call acts for the bearer token's subject, which the
 /// data layer applies to every query and write. A bad argument is an <c>isError</c> result with a clear message.
+/// Hosts that render MCP Apps show each result in its view (<see cref="TaskViews"/>).
 /// </summary>
 [McpServerToolType]
 public sealed class TaskTools(TaskService tasks)
 {
+    [McpAppUi(ResourceUri = TaskViews.TaskUri)]
     [McpServerTool(Name = "add_task", Title = "Add a task", Idempotent = false, UseStructuredContent = true)]
     [Description("Adds a task to the signed-in user's to-do list and returns it, with its id.")]
     public Task<TaskDto> AddTask(
@@ -25,6 +28,7 @@ public sealed class TaskTools(TaskService tasks)
         CancellationToken cancellationToken = default) =>
         ToolRefusals.Guard(async () => TaskDto.From(await tasks.AddAsync(new NewTask(title, description, dueAt, priority), cancellationToken)));
 
+    [McpAppUi(ResourceUri = TaskViews.ListUri)]
     [McpServerTool(Name = "list_tasks", Title = "List tasks", ReadOnly = true, UseStructuredContent = true)]
     [Description("Lists the signed-in user's tasks, oldest first. Use status to see only pending or only completed " +
                  "tasks, and limit/offset to page through long lists (hasMore tells whether there is another page).")]
@@ -39,6 +43,7 @@ public sealed class TaskTools(TaskService tasks)
             return new TaskListResult([.. page.Items.Select(TaskDto.From)], page.Total, page.Limit, page.Offset, page.HasMore);
         });
 
+    [McpAppUi(ResourceUri = TaskViews.TaskUri)]
     [McpServerTool(Name = "complete_task", Title = "Complete a task", Idempotent = true, UseStructuredContent = true)]
     [Description("Marks one of the signed-in user's tasks as completed (or, with completed=false, as pending again) and returns it.")]
     public Task<TaskDto> CompleteTask(
@@ -47,6 +52,15 @@ public sealed class TaskTools(TaskService tasks)
         CancellationToken cancellationToken = default) =>
         ToolRefusals.Guard(async () => TaskDto.From(await tasks.UpdateAsync(EntityIds.Parse(id, "task"), new TaskChanges(Completed: completed), cancellationToken: cancellationToken)));
 
+    [McpAppUi(ResourceUri = TaskViews.TaskUri, Visibility = [McpUiToolVisibility.App])]
+    [McpServerTool(Name = "get_task", Title = "Get a task", ReadOnly = true, UseStructuredContent = true)]
+    [Description("Reads one of the signed-in user's tasks, as it is now: for the task view, which refreshes with it.")]
+    public Task<TaskDto> GetTask(
+        [Description("The task's id, as returned by list_tasks or add_task.")] string id,
+        CancellationToken cancellationToken = default) =>
+        ToolRefusals.Guard(async () => TaskDto.From(await tasks.GetAsync(EntityIds.Parse(id, "task"), cancellationToken)));
+
+    [McpAppUi(ResourceUri = TaskViews.TaskUri)]
     [McpServerTool(Name = "update_task", Title = "Update a task", Idempotent = true, UseStructuredContent = true)]
     [Description("Changes one of the signed-in user's tasks. Give only the fields to change; the others stay as they are. Returns the task.")]
     public Task<TaskDto> UpdateTask(
@@ -63,6 +77,7 @@ public sealed class TaskTools(TaskService tasks)
             new TaskChanges(title, description, completed, dueAt, clearDueAt, priority),
             cancellationToken: cancellationToken)));
 
+    [McpAppUi(ResourceUri = TaskViews.TaskUri)]
     [McpServerTool(Name = "delete_task", Title = "Delete a task", Destructive = true, UseStructuredContent = true)]
     [Description("Deletes one of the signed-in user's tasks for good. Confirm with the user before calling this; " +
                  "clients that support elicitation are asked by the server itself. Returns deleted=false when the user declines.")]

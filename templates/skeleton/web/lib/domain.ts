@@ -1,4 +1,5 @@
 import type { ApiClient } from "./api";
+import type { SlashCommand } from "./slash";
 
 // The domain's own words and places in the web tier, kept here so the pages stay generic: write your domain's here
 // (the template's sample has a Tasks page, its prompts, and names the task a delete approval is about).
@@ -13,6 +14,8 @@ export const chatPlaceholder = "Ask the assistant…";
 export const slashPlaceholder = "Try /help";
 /** Prompts offered on an empty conversation, with a model and without one (slash commands). */
 export const chatSuggestions = ["What can you do?"];
+/** The api's own commands, for the slash menu of the chat without a model (src/McpStack.Api/Chat/SlashCommands.cs). */
+export const slashCommands: SlashCommand[] = [{ name: "help", description: "What the chat understands" }];
 export const slashSuggestions = ["/help"];
 
 /** The question before a call that needs the user's approval, before anything is looked up. */

@@ -65,7 +65,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The MCP server's tools, with their descriptions and input schemas. */
+        /** The MCP server's tools, with their descriptions, input schemas, views and who may call them. */
         get: operations["ListTools"];
         put?: never;
         post?: never;
@@ -84,8 +84,76 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Calls one tool with a JSON object of arguments, as the signed-in user. Write tools spend the user's write budget. */
+        /** Calls one tool with a JSON object of arguments, as the signed-in user. Write tools spend the user's write budget; a destructive tool runs only with confirmed=true, once the user has said yes. */
         post: operations["CallTool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The MCP server's prompts, with their arguments. */
+        get: operations["ListPrompts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One prompt's text, filled in with the given arguments for the signed-in user. */
+        post: operations["GetPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompts/{name}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Values for one of a prompt's arguments, starting with what was typed. */
+        post: operations["CompletePromptArgument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resources/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reads one of the MCP server's resources (a tool's view, a task) as the signed-in user. */
+        post: operations["ReadResource"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,6 +261,14 @@ export interface components {
             outputTokens: null | number;
             error: null | string;
         };
+        CompletionRequest: {
+            argument: string;
+            value: null | string;
+        };
+        CompletionValues: {
+            values: string[];
+            hasMore: boolean;
+        };
         ConversationDetail: {
             /** Format: uuid */
             id: string;
@@ -225,6 +301,7 @@ export interface components {
             };
         };
         JsonElement: unknown;
+        JsonObject: Record<string, unknown>;
         MeResponse: {
             id: string;
             email: null | string;
@@ -258,6 +335,41 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
         };
+        PromptArgumentInfo: {
+            name: string;
+            title: null | string;
+            description: null | string;
+            required: boolean;
+        };
+        PromptInfo: {
+            name: string;
+            title: null | string;
+            description: null | string;
+            arguments: components["schemas"]["PromptArgumentInfo"][];
+        };
+        PromptRequest: {
+            arguments: null | {
+                [key: string]: string;
+            };
+        };
+        PromptText: {
+            name: string;
+            description: null | string;
+            text: string;
+        };
+        ResourceContent: {
+            uri: string;
+            mimeType: null | string;
+            text: null | string;
+            blob: null | string;
+            meta: null | components["schemas"]["JsonObject"];
+        };
+        ResourceRead: {
+            contents: components["schemas"]["ResourceContent"][];
+        };
+        ResourceReadRequest: {
+            uri: string;
+        };
         ToolApproval: {
             approvalId: string;
             approved: boolean;
@@ -287,8 +399,13 @@ export interface components {
         };
         ToolInfo: {
             name: string;
+            title: null | string;
             description: string;
             inputSchema: components["schemas"]["JsonElement"];
+            readOnly: boolean;
+            destructive: boolean;
+            view: null | string;
+            visibility: string[];
         };
     };
     responses: never;
@@ -467,7 +584,9 @@ export interface operations {
     };
     CallTool: {
         parameters: {
-            query?: never;
+            query?: {
+                confirmed?: boolean;
+            };
             header?: never;
             path: {
                 name: string;
@@ -487,6 +606,246 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ToolCallResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPrompts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptInfo"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["PromptRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptText"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CompletePromptArgument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionValues"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReadResource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResourceReadRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceRead"];
                 };
             };
             /** @description Bad Request */
