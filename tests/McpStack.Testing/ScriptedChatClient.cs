@@ -11,6 +11,7 @@ public sealed class ScriptedChatClient : IChatClient
 {
     private readonly Lock _lock = new();
     private readonly List<IReadOnlyList<ChatMessage>> _requests = [];
+    private readonly List<IReadOnlyList<string>> _offeredTools = [];
 
     /// <summary>Given the messages of a request, the contents of the answer.</summary>
     public Func<IReadOnlyList<ChatMessage>, IList<AIContent>> Script { get; set; } = _ => [new TextContent("OK")];
@@ -29,9 +30,22 @@ public sealed class ScriptedChatClient : IChatClient
         }
     }
 
+    /// <summary>The names of the tools each request offered the model, in request order.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> OfferedTools
+    {
+        get
+        {
+            lock (_lock) return [.. _offeredTools];
+        }
+    }
+
     public void Reset(Func<IReadOnlyList<ChatMessage>, IList<AIContent>> script)
     {
-        lock (_lock) _requests.Clear();
+        lock (_lock)
+        {
+            _requests.Clear();
+            _offeredTools.Clear();
+        }
         Script = script;
         Delay = TimeSpan.Zero;
         WordDelay = TimeSpan.Zero;
@@ -48,7 +62,11 @@ public sealed class ScriptedChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = messages.ToList();
-        lock (_lock) _requests.Add(request);
+        lock (_lock)
+        {
+            _requests.Add(request);
+            _offeredTools.Add([.. (options?.Tools ?? []).Select(t => t.Name)]);
+        }
         if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
         var messageId = Guid.NewGuid().ToString("N");
         foreach (var content in Script(request))
