@@ -37,7 +37,7 @@ public sealed partial class TaskViewsTests(SqliteMcpServer fixture) : IClassFixt
         }
         // get_task is the task view's own (its Refresh); the others are the model's and the views' alike.
         Assert.Equal(["app"], tools["get_task"]!["visibility"]!.AsArray().Select(v => (string?)v));
-        Assert.Null(tools["list_tasks"]!["visibility"]);
+        Assert.Equal(["model", "app"], tools["list_tasks"]!["visibility"]!.AsArray().Select(v => (string?)v));
         Assert.Null(tools["health"]);
     }
 

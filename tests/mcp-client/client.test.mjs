@@ -145,3 +145,26 @@ test("tasks as resources to attach, prompts for a slash menu, and their completi
     await other.close();
   }
 });
+
+test("MCP Apps: the tools name their views, which are listed and read as self-contained HTML (2025-11-25)", async () => {
+  const { client, tools } = await connect(process.env.MCP_TOKEN);
+  try {
+    assert.ok(client.getServerCapabilities().extensions?.["io.modelcontextprotocol/ui"], "the server declares the extension");
+    const ui = Object.fromEntries(tools.map((t) => [t.name, t._meta?.ui]));
+    assert.equal(ui.list_tasks?.resourceUri, "ui://tasks/list");
+    assert.equal(ui.add_task?.resourceUri, "ui://tasks/task");
+    assert.deepEqual(ui.get_task?.visibility, ["app"]);
+
+    const { resources } = await client.listResources();
+    for (const uri of ["ui://tasks/list", "ui://tasks/task"]) {
+      const listed = resources.find((r) => r.uri === uri);
+      assert.equal(listed?.mimeType, "text/html;profile=mcp-app");
+      const { contents } = await client.readResource({ uri });
+      assert.equal(contents[0].mimeType, "text/html;profile=mcp-app");
+      assert.match(contents[0].text, /^<!doctype html>/i);
+      assert.deepEqual(contents[0]._meta?.ui?.csp, { connectDomains: [], resourceDomains: [] });
+    }
+  } finally {
+    await client.close();
+  }
+});

@@ -62,7 +62,9 @@ public static class McpApps
             {
                 if (tool.Metadata.OfType<McpAppUiAttribute>().FirstOrDefault() is not { } ui) continue;
                 tool.ProtocolTool.Meta ??= [];
-                tool.ProtocolTool.Meta["ui"] = JsonSerializer.SerializeToNode(new { ui.ResourceUri, ui.Visibility }, Json);
+                // The spec's default (both) written out: the AI SDK's client reads a missing list as "model" alone.
+                var visibility = ui.Visibility is { Length: > 0 } given ? given : [McpUiToolVisibility.Model, McpUiToolVisibility.App];
+                tool.ProtocolTool.Meta["ui"] = JsonSerializer.SerializeToNode(new { ui.ResourceUri, Visibility = visibility }, Json);
             }
         }
     }
