@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every McpStack test: .NET (SQLite and a throwaway PostgreSQL server), the MCP conformance suite,
 # the web tier's unit tests, the browser tests against all three tiers (and two replicas of api and mcp behind proxies),
+# the interop suite (third-party MCP client libraries),
 # the deployment checks and the template pack.
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
 set -uo pipefail
@@ -35,6 +36,11 @@ npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error || die "
 # The TypeScript client's tests use the sample tools: a solution made with --domain empty has neither.
 if [ -d tests/mcp-client ]; then
   npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/mcp-client."
+fi
+# The interop suite drives the sample tools through the web tier's sign-in: only where both are.
+INTEROP=false; [ "$WEB" = true ] && [ -d tests/interop ] && INTEROP=true
+if [ "$INTEROP" = true ]; then
+  npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/interop."
 fi
 if [ "$WEB" = true ]; then
   # npm install, not npm ci: the lockfile honours exact versions but was made where the registry serves only this
@@ -71,6 +77,13 @@ if [ "$WEB" = true ]; then
   e2e_status=${PIPESTATUS[0]}
 fi
 
+interop_status=0
+if [ "$INTEROP" = true ]; then
+  say "Interop suite (the AI SDK, LangChain, the OpenAI Agents SDK and mcp-remote against the MCP server; OAuth in Chromium)"
+  (cd tests/interop && node --test --test-concurrency=1 ./*.test.mjs 2>&1) | tee "$results/interop.log" | grep -v '^    \['
+  interop_status=${PIPESTATUS[0]}
+fi
+
 say "Deployment checks (Kubernetes schemas, compose structure, image build steps)"
 (cd deploy && node --test --test-concurrency=1 tests/ 2>&1) | tee "$results/deploy.log" | grep -E '^(not )?ok |^# (pass|fail)'
 deploy_status=${PIPESTATUS[0]}
@@ -94,11 +107,11 @@ for trx in "$results"/*.trx; do
 done
 vp=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$results/web-unit.log" 2>/dev/null | tail -1)
 vf=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$results/web-unit.log" 2>/dev/null | tail -1)
-tap_logs=("$results/deploy.log"); [ -f "$results/e2e.log" ] && tap_logs+=("$results/e2e.log"); [ -f "$results/template.log" ] && tap_logs+=("$results/template.log")
+tap_logs=("$results/deploy.log"); [ -f "$results/e2e.log" ] && tap_logs+=("$results/e2e.log"); [ -f "$results/interop.log" ] && tap_logs+=("$results/interop.log"); [ -f "$results/template.log" ] && tap_logs+=("$results/template.log")
 ep=$(awk '/^# pass [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
 ef=$(awk '/^# fail [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
 passed=$((passed + ${vp:-0} + ${ep:-0})); failed=$((failed + ${vf:-0} + ${ef:-0}))
-for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$deploy_status" "$template_status"; do
+for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$interop_status" "$deploy_status" "$template_status"; do
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 done
 
