@@ -90,7 +90,7 @@ check "without the web tier: no web/, web image, web Deployment or app host; the
   cd '$pg' && test ! -e web && test ! -e deploy/web.Dockerfile && test ! -e deploy/k8s/web.yaml && test ! -e src/Contoso.Notes.AppHost \
   && test -f docs/openapi.json && ! grep -q AppHost Contoso.Notes.slnx && ! grep -q 'web' deploy/k8s/kustomization.yaml && ! grep -q 'auth-migrate' deploy/docker-compose.yml \
   && grep -q 'AUTH_ISSUER:?' deploy/docker-compose.yml && grep -q 'key: AUTH_JWKS_URL' deploy/k8s/api.yaml && ! grep -q 'app.example.com' deploy/k8s/ingress.yaml \
-  && grep -q -- '--web false' README.md && ! grep -q '^## The web tier' README.md && ! grep -q '#if\|#endif\|#else' README.md deploy/docker-compose.yml deploy/k8s/*.yaml"
+  && grep -q -- '--web false' README.md && ! grep -q '^## The web tier' README.md && ! grep -q '#if\|#endif\|#else' README.md docs/*.md deploy/docker-compose.yml deploy/k8s/*.yaml"
 check "its deployment files are valid (compose structure, Kubernetes schemas)" "$work/deploy-pg.log" bash -c "
   cd '$pg/deploy' && npm ci --no-audit --no-fund --loglevel=error && node --test tests/compose.test.mjs tests/k8s.test.mjs"
 
@@ -100,7 +100,8 @@ check "the solution's entity template installs and adds a Project entity, tellin
   && dotnet new contoso-notes-entity -n Project --debug:custom-hive '$hive' > '$work/entity-new.log' \
   && grep -q 'dotnet ef migrations add' '$work/entity-new.log' \
   && test -f src/Contoso.Notes.Data/Entities/Project.cs && test -f src/Contoso.Notes.Mcp/Tools/ProjectTools.cs \
-  && test -f src/Contoso.Notes.Api/Projects/ProjectEndpoints.cs && test -f tests/Contoso.Notes.Mcp.Tests/ProjectToolsTests.cs"
+  && test -f src/Contoso.Notes.Api/Projects/ProjectEndpoints.cs && test -f tests/Contoso.Notes.Mcp.Tests/ProjectToolsTests.cs \
+  && test -f src/Contoso.Notes.Mcp/Apps/ProjectViews.cs && test -f src/Contoso.Notes.Mcp/Apps/Views/ProjectList.html && test -f src/Contoso.Notes.Mcp/Resources/ProjectResources.cs"
 check "its migrations are made for both providers with dotnet ef" "$work/migrations.log" bash -c "
   cd '$pg' && dotnet tool restore && dotnet restore Contoso.Notes.slnx \
   && dotnet ef migrations add AddProjects --project src/Contoso.Notes.Data --context SqliteAppDbContext --output-dir Migrations/Sqlite \
@@ -116,8 +117,11 @@ check "its endpoints reach the committed OpenAPI document as the entity template
 check "the postgres variant passes its .NET tests, the new entity's among them" "$work/test-pg.log" bash -c "
   cd '$pg' && npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error && npm ci --prefix tests/mcp-client --no-audit --no-fund --loglevel=error \
   && for p in tests/*.Tests/*.Tests.csproj; do dotnet test \"\$p\" -c Release --no-build --nologo --logger 'console;verbosity=minimal' || exit 1; done \
-  && dotnet test tests/Contoso.Notes.Mcp.Tests -c Release --no-build --nologo --filter FullyQualifiedName~ProjectTools --logger 'console;verbosity=minimal' \
+  && dotnet test tests/Contoso.Notes.Mcp.Tests -c Release --no-build --nologo --filter 'FullyQualifiedName~ProjectTools|FullyQualifiedName~ProjectViews' --logger 'console;verbosity=minimal' \
      | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]'"
+
+check "the variant without the web tier's docs check out (links and anchors, settings, the README's commands)" "$work/docs-pg.log" bash -c "
+  cd '$pg' && npm ci --prefix tests/docs --no-audit --no-fund --loglevel=error && node tests/docs/check-docs.mjs"
 
 # --- an empty domain: the plumbing without the sample, then a first entity
 empty="$work/empty"
@@ -142,8 +146,10 @@ check "a first entity, added with its entity template and migrated, builds and p
   && dotnet ef migrations add AddTickets --project src/Fabrikam.Desk.Data --context SqliteAppDbContext --output-dir Migrations/Sqlite \
   && dotnet ef migrations add AddTickets --project src/Fabrikam.Desk.Data --context PostgresAppDbContext --output-dir Migrations/Postgres \
   && dotnet build Fabrikam.Desk.slnx -c Release -warnaserror --nologo -v quiet \
-  && dotnet test tests/Fabrikam.Desk.Mcp.Tests -c Release --no-build --nologo --filter FullyQualifiedName~TicketTools --logger 'console;verbosity=minimal' | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]' \
+  && dotnet test tests/Fabrikam.Desk.Mcp.Tests -c Release --no-build --nologo --filter 'FullyQualifiedName~TicketTools|FullyQualifiedName~TicketViews' --logger 'console;verbosity=minimal' | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]' \
   && dotnet test tests/Fabrikam.Desk.Api.Tests -c Release --no-build --nologo --filter FullyQualifiedName~TicketEndpoints --logger 'console;verbosity=minimal' | grep -E 'Passed!  - Failed: +0, Passed: +[1-9]'"
+check "the empty domain's docs check out (links and anchors, settings, the README's commands)" "$work/docs-empty.log" bash -c "
+  cd '$empty' && npm ci --prefix tests/docs --no-audit --no-fund --loglevel=error && node tests/docs/check-docs.mjs"
 check "the last combination, an empty domain without the web tier, builds with warnings as errors" "$work/empty-noweb.log" bash -c "
   dotnet new mcpstack --debug:custom-hive '$hive' -n Fabrikam.Api --domain empty --web false -o '$work/empty-noweb' \
   && test ! -e '$work/empty-noweb/web' && ! grep -q '/api/tasks' '$work/empty-noweb/docs/openapi.json' && grep -q '/api/conversations' '$work/empty-noweb/docs/openapi.json' && dotnet build '$work/empty-noweb/Fabrikam.Api.slnx' -c Release -warnaserror --nologo -v quiet"

@@ -1,3 +1,4 @@
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -26,6 +27,10 @@ public static class ResourceListings
 {
     /// <summary>The most completion values one answer carries (the protocol's own bound).</summary>
     public const int MaxCompletionValues = 100;
+
+    /// <summary>The protocol's answer for a resource that is not there: -32002 up to 2025-11-25, invalid params from 2026-07-28.</summary>
+    public static McpProtocolException NotFound(McpServer server, string message) =>
+        new(message, string.CompareOrdinal(server.NegotiatedProtocolVersion, "2026-07-28") >= 0 ? McpErrorCode.InvalidParams : McpErrorCode.ResourceNotFound);
 
     public static IMcpServerBuilder WithFeatureListingsAndCompletions(this IMcpServerBuilder builder)
     {

@@ -34,7 +34,7 @@ public sealed class TaskResources : IResourceListing, ICompletionSource
         }
         catch (DomainException e) when (e is NotFoundException or InputValidationException)
         {
-            throw NotFound(server, uri);
+            throw ResourceListings.NotFound(server, $"No task at {uri}: it does not exist, or it is not yours.");
         }
         catch (Exception e) when (DomainExceptionHandler.IsDatabaseUnavailable(e))
         {
@@ -77,9 +77,4 @@ public sealed class TaskResources : IResourceListing, ICompletionSource
     }
 
     public static string UriOf(TaskItem task) => $"{Scheme}://{task.Id}";
-
-    /// <summary>The protocol's answer for a resource that is not there: -32002 up to 2025-11-25, invalid params from 2026-07-28.</summary>
-    private static McpProtocolException NotFound(McpServer server, string uri) =>
-        new($"No task at {uri}: it does not exist, or it is not yours.",
-            string.CompareOrdinal(server.NegotiatedProtocolVersion, "2026-07-28") >= 0 ? McpErrorCode.InvalidParams : McpErrorCode.ResourceNotFound);
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using McpStack.Data;
 using McpStack.Data.Widgets;
+using McpStack.Mcp.Apps;
 using ModelContextProtocol.Server;
 
 namespace McpStack.Mcp.Tools;
@@ -9,6 +10,7 @@ namespace McpStack.Mcp.Tools;
 [McpServerToolType]
 public sealed class WidgetTools(WidgetService widgets)
 {
+    [McpAppUi(ResourceUri = WidgetViews.ListUri)]
     [McpServerTool(Name = "list_widgets", Title = "List widgets", ReadOnly = true, UseStructuredContent = true)]
     [Description("Lists the signed-in user's widgets, oldest first; limit/offset page through them (hasMore tells whether there is more).")]
     public Task<WidgetPage> ListWidgets(
