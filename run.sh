@@ -24,7 +24,7 @@ API_PORT=${API_PORT:-8000}
 WEB_PORT=${WEB_PORT:-3000}
 CONFIGURATION=Release
 # A solution made with `dotnet new mcpstack --web false` has no web tier: users then come from a development issuer
-# (./run.sh token) or from the identity provider .env names (README, Without the web tier).
+# (./run.sh token) or from the identity provider .env names (docs/make-it-yours.md, Without the web tier).
 WEB=true; [ -d web ] || WEB=false
 DEV_ISSUER=urn:mcpstack:dev-issuer
 API_DLL="src/McpStack.Api/bin/$CONFIGURATION/net10.0/McpStack.Api.dll"
@@ -158,7 +158,7 @@ bold "McpStack is running"
 [ "$WEB" = true ] && echo "  Web:           http://localhost:$WEB_PORT  (sign up, then Tasks and Chat)"
 echo "  API:           http://localhost:$API_PORT  (interactive docs: http://localhost:$API_PORT/docs, OpenAPI: /openapi/v1.json)"
 if [ "$WEB" = true ]; then
-  echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp  (MCP clients sign in through the web tier: README, Connect an MCP client)"
+  echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp  (MCP clients sign in through the web tier: docs/mcp-server.md, Connect an MCP client)"
 else
   echo "  MCP endpoint:  http://localhost:$MCP_PORT/mcp"
   echo "  Tokens:        ./run.sh token alice      a user's token for the api, e.g."

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every McpStack test: .NET (SQLite and a throwaway PostgreSQL server), the MCP conformance suite,
 # the web tier's unit tests, the browser tests against all three tiers (and two replicas of api and mcp behind proxies),
-# the interop suite (third-party MCP client libraries),
+# the interop suite (third-party MCP client libraries), the docs checks,
 # the deployment checks and the template pack.
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
 set -uo pipefail
@@ -51,6 +51,7 @@ if [ "$WEB" = true ]; then
   touch web/node_modules
 fi
 npm ci --prefix deploy --no-audit --no-fund --loglevel=error || die "npm ci failed in deploy."
+npm ci --prefix tests/docs --no-audit --no-fund --loglevel=error || die "npm ci failed in tests/docs."
 
 say "Building (.NET with warnings as errors; web as its image runs it: standalone next build, which type-checks)"
 dotnet build McpStack.slnx -c Release -warnaserror --nologo -v quiet || die "the .NET build failed."
@@ -88,6 +89,10 @@ say "Deployment checks (Kubernetes schemas, compose structure, image build steps
 (cd deploy && node --test --test-concurrency=1 tests/ 2>&1) | tee "$results/deploy.log" | grep -E '^(not )?ok |^# (pass|fail)'
 deploy_status=${PIPESTATUS[0]}
 
+say "Docs checks (links and anchors, every setting documented, the README's commands)"
+node tests/docs/check-docs.mjs 2>&1 | tee "$results/docs.log"
+docs_status=${PIPESTATUS[0]}
+
 # The template pack (dotnet new mcpstack); a solution made from it has no pack, and so no such stage.
 template_status=0
 if [ -f templates/McpStack.Templates.csproj ]; then
@@ -107,11 +112,11 @@ for trx in "$results"/*.trx; do
 done
 vp=$(sed -n 's/.*Tests *\([0-9]*\) passed.*/\1/p' "$results/web-unit.log" 2>/dev/null | tail -1)
 vf=$(sed -n 's/.*Tests *\([0-9]*\) failed.*/\1/p' "$results/web-unit.log" 2>/dev/null | tail -1)
-tap_logs=("$results/deploy.log"); [ -f "$results/e2e.log" ] && tap_logs+=("$results/e2e.log"); [ -f "$results/interop.log" ] && tap_logs+=("$results/interop.log"); [ -f "$results/template.log" ] && tap_logs+=("$results/template.log")
+tap_logs=("$results/deploy.log"); [ -f "$results/e2e.log" ] && tap_logs+=("$results/e2e.log"); [ -f "$results/interop.log" ] && tap_logs+=("$results/interop.log"); [ -f "$results/docs.log" ] && tap_logs+=("$results/docs.log"); [ -f "$results/template.log" ] && tap_logs+=("$results/template.log")
 ep=$(awk '/^# pass [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
 ef=$(awk '/^# fail [0-9]+$/ { s += $3 } END { print s + 0 }' "${tap_logs[@]}")
 passed=$((passed + ${vp:-0} + ${ep:-0})); failed=$((failed + ${vf:-0} + ${ef:-0}))
-for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$interop_status" "$deploy_status" "$template_status"; do
+for status in "$dotnet_status" "$web_unit_status" "$e2e_status" "$interop_status" "$deploy_status" "$docs_status" "$template_status"; do
   if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 done
 

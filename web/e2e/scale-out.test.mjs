@@ -43,7 +43,7 @@ before(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "mcpstack-scale-"));
   for (const name of ["mcp-0", "mcp-1", "mcp", "api-0", "api-1", "api", "web"]) url[name] = `http://127.0.0.1:${await freePort()}`;
 
-  // What every replica of a tier shares (README, "How it scales"): the database and the api's delegation key.
+  // What every replica of a tier shares (docs/deploy.md, "How it scales"): the database and the api's delegation key.
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const dotnetEnv = {
     ...process.env,

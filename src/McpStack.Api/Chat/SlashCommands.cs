@@ -25,7 +25,7 @@ public sealed class SlashCommands(McpToolClient tools)
 
     public const string NeedsModel =
         "I can only follow slash commands: understanding free text needs a language model. Set OPENAI_API_KEY " +
-        "(or another provider: see the README, \"Use a real model\") and restart the api. Type /help for the commands.";
+        "(or another provider: see docs/api-and-chat.md, \"Use a real model\") and restart the api. Type /help for the commands.";
 
     private int _calls;
 

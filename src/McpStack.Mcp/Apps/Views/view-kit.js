@@ -110,6 +110,13 @@ function errorOf(result) {
   return text || "The tool failed.";
 }
 
+/** Shows what went wrong in the view's alert line (its element with id "error"), or clears it. */
+function showError(message) {
+  const error = document.getElementById("error");
+  error.textContent = message ?? "";
+  error.hidden = !message;
+}
+
 /** An element with attributes and children: the views build their DOM with it, never from HTML strings. */
 function el(tag, attributes, ...children) {
   const node = document.createElement(tag);

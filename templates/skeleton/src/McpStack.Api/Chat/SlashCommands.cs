@@ -15,7 +15,7 @@ public sealed class SlashCommands
 
     public const string NeedsModel =
         "I can only follow slash commands: understanding free text needs a language model. Set OPENAI_API_KEY " +
-        "(or another provider: see the README, \"Use a real model\") and restart the api. Type /help for the commands.";
+        "(or another provider: see docs/api-and-chat.md, \"Use a real model\") and restart the api. Type /help for the commands.";
 
     public async Task RunAsync(string userId, string message, TurnRecorder recorder, ToolCallGuard guard, CancellationToken cancellationToken)
     {
