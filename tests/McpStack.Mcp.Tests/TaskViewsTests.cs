@@ -47,7 +47,8 @@ public sealed partial class TaskViewsTests(SqliteMcpServer fixture) : IClassFixt
     public async Task Views_are_listed_and_read_as_self_contained_html_with_their_policy(string revision)
     {
         await using var client = await ConnectAsync(NewUser("ben"), revision);
-        var listed = (await client.ListResourcesAsync()).Where(r => r.Uri.StartsWith("ui://", StringComparison.Ordinal)).ToList();
+        // The task views (a solution's own entities add theirs beside them).
+        var listed = (await client.ListResourcesAsync()).Where(r => r.Uri.StartsWith("ui://tasks/", StringComparison.Ordinal)).ToList();
         Assert.Equal([TaskViews.ListUri, TaskViews.TaskUri], listed.Select(r => r.Uri).Order(StringComparer.Ordinal));
         Assert.All(listed, r => Assert.Equal(McpApps.HtmlMimeType, r.MimeType));
         Assert.All(listed, r => Assert.Empty(r.ProtocolResource.Meta!["ui"]!["csp"]!["connectDomains"]!.AsArray()));

@@ -119,7 +119,7 @@ describe("third-party MCP clients", { timeout: 300_000 }, () => {
   test("LangChain (@langchain/mcp-adapters) calls every tool as LangChain tools; refusals are ToolExceptions with the server's message", async () => {
     const client = "@langchain/mcp-adapters";
     recordAs(client);
-    const mcp = new MultiServerMCPClient({ mcpServers: { mcpstack: { transport: "http", url: world.mcpUrl, headers: bearer() } }, throwOnLoadError: true });
+    const mcp = new MultiServerMCPClient({ mcpServers: { "mcpstack": { transport: "http", url: world.mcpUrl, headers: bearer() } }, throwOnLoadError: true });
     try {
       const tools = await mcp.getTools();
       const named = (name) => tools.find((t) => t.name === name || t.name.endsWith(`__${name}`));
