@@ -3,7 +3,8 @@
 # Needs wrk (apt-get install wrk) and, for the PostgreSQL rows, the PostgreSQL server binaries. Loopback only.
 # Options are passed on: --duration 10 --concurrency 1,8,32,128 --databases sqlite,postgres --chat-turns 200 --soak 0 --out FILE
 # --no-rate-limits leaves out, --rate-limits-only runs only, the cost of counting rate limits in the database;
-# --chat-only measures only the chat turn's overhead;
+# --chat-only measures only the chat turn's overhead; --chat-scale 100,300,1000 (--turn-seconds 30) runs that many chat
+# turns at once on one api replica against a slow model;
 # --startup-only publishes api and mcp as their Dockerfiles do and measures ready time, idle RSS and the first seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -44,7 +44,8 @@ var script = Path.Combine(RepoPaths.Root, "bench", "wrk-post.lua");
 var getScript = Path.Combine(RepoPaths.Root, "bench", "wrk-get.lua");
 // --mcp-dll: another build of the MCP server (a published one, to profile what the Dockerfile runs).
 var mcpDll = Option("--mcp-dll", Path.Combine(RepoPaths.Root, "src", "McpStack.Mcp", "bin", "Release", "net10.0", "McpStack.Mcp.dll"));
-var apiDll = Path.Combine(RepoPaths.Root, "src", "McpStack.Api", "bin", "Release", "net10.0", "McpStack.Api.dll");
+// --api-dll: another build of the api (an earlier commit's, to measure a change against it in one sitting).
+var apiDll = Option("--api-dll", Path.Combine(RepoPaths.Root, "src", "McpStack.Api", "bin", "Release", "net10.0", "McpStack.Api.dll"));
 
 const string ListBody = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{"limit":50}}}""";
 const string ToolsListBody = """{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}""";
@@ -73,6 +74,16 @@ if (args.Contains("--startup-only"))
 if (args.Contains("--chat-only"))
 {
     Console.WriteLine((await ChatOverhead.MeasureAsync(chatTurns)).ToMarkdown());
+    return 0;
+}
+if (Option("--chat-scale", "") is { Length: > 0 } chatScale)
+{
+    // Many people chatting at once: N turns at the same moment against a slow model, per N and database.
+    int[] users = [.. chatScale.Split(',').Select(u => int.Parse(u, CultureInfo.InvariantCulture))];
+    var turnLength = TimeSpan.FromSeconds(int.Parse(Option("--turn-seconds", "30"), CultureInfo.InvariantCulture));
+    // --api-env KEY=VALUE,…: settings for the api under test (a GC setting, a pool size), to measure a lever.
+    (string, string)[] apiSettings = [.. Option("--api-env", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => (kv[..kv.IndexOf('=')], kv[(kv.IndexOf('=') + 1)..]))];
+    Console.WriteLine(await ChatScale.MeasureAsync(issuer, apiDll, mcpDll, providers, users, turnLength, apiSettings));
     return 0;
 }
 if (args.Contains("--rate-limits-only"))
