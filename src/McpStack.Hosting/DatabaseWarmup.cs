@@ -17,6 +17,7 @@ public sealed partial class DatabaseWarmup(IServiceProvider services, ILogger<Da
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Task? _warming;
+    private bool _disposed;
 
     /// <summary>Done when the warm-up is, whether the database answered or not (it never faults).</summary>
     public Task Completion => _warming ?? Task.CompletedTask;
@@ -35,11 +36,24 @@ public sealed partial class DatabaseWarmup(IServiceProvider services, ILogger<Da
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        // A host stopped twice at once (RunAsync seeing a StopAsync called beside it) may dispose this before the second
+        // stop reaches it: then there is nothing left to stop.
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _stopping.Cancel();
+        }
         if (_warming is { } warming) await warming.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _stopping.Dispose();
+        }
+    }
 
     private async Task WarmAsync()
     {

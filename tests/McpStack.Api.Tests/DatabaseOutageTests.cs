@@ -118,3 +118,18 @@ public sealed class DatabaseDownAtStartTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/tasks", new { title = "After" })).StatusCode);
     }
 }
+
+/// <summary>The warm-up as a host stops it, including twice at once (found in CI: a second stop after the host's own disposal threw).</summary>
+public sealed class DatabaseWarmupStopTests
+{
+    [Fact]
+    public async Task A_stop_after_disposal_is_a_no_op()
+    {
+        using var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider();
+        var warmup = new DatabaseWarmup(services, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseWarmup>.Instance);
+        await warmup.StopAsync(CancellationToken.None);
+        warmup.Dispose();
+        await warmup.StopAsync(CancellationToken.None); // threw ObjectDisposedException before
+        await warmup.Completion;
+    }
+}
