@@ -294,137 +294,87 @@ public sealed partial class TurnProgressStore(IServiceScopeFactory scopes, IOpti
         }
     }
 
-    // Every turn running on this replica, and the one loop that writes their progress: all of them in one transaction
-    // per interval (one commit, one fsync on SQLite) rather than one each; at a thousand open turns that is the
-    // difference between one commit a second and a thousand (bench/README.md, concurrent chat turns).
-    private readonly ConcurrentDictionary<TurnFollower, byte> _following = new();
-    private readonly Lock _writerLock = new();
-    private Task _writer = Task.CompletedTask;
-    private Task _write = Task.CompletedTask;
-
-    private void Add(TurnFollower follower)
-    {
-        _following[follower] = 0;
-        lock (_writerLock)
-        {
-            if (_writer.IsCompleted) _writer = Task.Run(WriteAllAsync);
-        }
-    }
-
-    /// <summary>Takes a turn off the writer, once no write of its progress is under way (so none outlives it).</summary>
-    private async Task RemoveAsync(TurnFollower follower)
-    {
-        Task pending;
-        lock (_writerLock)
-        {
-            if (!_following.TryRemove(follower, out _)) return;
-            pending = _write;
-        }
-        await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    /// <summary>Each interval, while turns run here: their progress and heartbeat in one transaction; a turn whose row
-    /// no longer says it holds the conversation (asked to stop, or taken over) is stopped.</summary>
-    private async Task WriteAllAsync()
-    {
-        using var timer = new PeriodicTimer(_options.ProgressInterval, _time);
-        while (await timer.WaitForNextTickAsync())
-        {
-            if (_following.IsEmpty)
-            {
-                lock (_writerLock)
-                {
-                    // A turn added since the check finds this loop still running and is written on its next tick.
-                    if (_following.IsEmpty) return;
-                }
-                continue;
-            }
-            Task write;
-            lock (_writerLock)
-            {
-                // Under the lock a turn being taken off either is in this write (and its removal waits for it) or is not.
-                write = _write = WriteOnceAsync([.. _following.Keys]);
-            }
-            try
-            {
-                await write;
-            }
-            catch (Exception e)
-            {
-                LogProgressNotWritten(_logger, e, _following.Count); // a database blip: the next tick tries again
-            }
-        }
-    }
-
-    private async Task WriteOnceAsync(IReadOnlyList<TurnFollower> followers)
-    {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var now = _time.GetUtcNow().UtcDateTime;
-        var written = new List<(TurnFollower Follower, int Version)>();
-        var released = new List<TurnFollower>();
-        await using (var transaction = await db.Database.BeginTransactionAsync())
-        {
-            foreach (var follower in followers)
-            {
-                var (version, snapshot) = follower.Output.Snapshot();
-                var json = snapshot is null || version == follower.Written ? null : JsonSerializer.Serialize(snapshot, Json);
-                // The conversation's id came with the lease this turn holds (taken for its user); the filter would need
-                // a user this background writer does not have.
-                var held = Held(db, follower.ConversationId, follower.Lease);
-                var updated = json is null
-                    ? await held.ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnProgressAt, now))
-                    : await held.ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnProgressAt, now).SetProperty(c => c.TurnProgress, json));
-                if (updated == 1) written.Add((follower, version));
-                else released.Add(follower);
-            }
-            await transaction.CommitAsync();
-        }
-        foreach (var (follower, version) in written) follower.Written = version;
-        foreach (var follower in released)
-        {
-            // Asked to stop, or the lease is gone.
-            _following.TryRemove(follower, out _);
-            follower.LeaseLost = !await db.Conversations.IgnoreQueryFilters().AnyAsync(c => c.Id == follower.ConversationId && c.TurnLeaseUntil == follower.Lease);
-            await follower.Stop.CancelAsync();
-        }
-    }
-
-    /// <summary>A turn whose progress and heartbeat this replica's writer writes, and which hears there a stop asked on another replica.</summary>
+    /// <summary>Writes one turn's progress and heartbeat, and hears a stop asked on another replica.</summary>
     public sealed class TurnFollower : IAsyncDisposable
     {
         private readonly TurnProgressStore _store;
+        private readonly Guid _conversationId;
+        private readonly DateTime _lease;
+        private readonly TurnProgressOutput _output;
+        private readonly CancellationTokenSource _stop;
+        private readonly CancellationTokenSource _end = new();
+        private readonly Task _loop;
 
         internal TurnFollower(TurnProgressStore store, Guid conversationId, DateTime lease, TurnProgressOutput output, CancellationTokenSource stop)
         {
-            (_store, ConversationId, Lease, Output, Stop) = (store, conversationId, lease, output, stop);
-            store.Add(this);
+            (_store, _conversationId, _lease, _output, _stop) = (store, conversationId, lease, output, stop);
+            _loop = Task.Run(RunAsync);
         }
 
-        internal Guid ConversationId { get; }
-
-        internal DateTime Lease { get; }
-
-        internal TurnProgressOutput Output { get; }
-
-        internal CancellationTokenSource Stop { get; }
-
-        /// <summary>The version of the progress last written.</summary>
-        internal int Written { get; set; } = -1;
-
         /// <summary>Whether the lease went to another turn (this one was taken for dead): it must store nothing.</summary>
-        public bool LeaseLost { get; internal set; }
+        public bool LeaseLost { get; private set; }
+
+        private async Task RunAsync()
+        {
+            await using var scope = _store._scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            using var timer = new PeriodicTimer(_store._options.ProgressInterval, _store._time);
+            var written = -1;
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_end.Token))
+                {
+                    var (version, snapshot) = _output.Snapshot();
+                    var json = snapshot is null || version == written ? null : JsonSerializer.Serialize(snapshot, Json);
+                    var now = _store._time.GetUtcNow().UtcDateTime;
+                    try
+                    {
+                        // The conversation's id came with the lease this turn holds (taken for its user); the filter
+                        // would need a user this background loop does not have.
+                        var held = Held(db, _conversationId, _lease);
+                        var updated = json is null
+                            ? await held.ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnProgressAt, now), _end.Token)
+                            : await held.ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnProgressAt, now).SetProperty(c => c.TurnProgress, json), _end.Token);
+                        if (updated == 1)
+                        {
+                            written = version;
+                            continue;
+                        }
+                        // Asked to stop, or the lease is gone.
+                        LeaseLost = !await db.Conversations.IgnoreQueryFilters().AnyAsync(c => c.Id == _conversationId && c.TurnLeaseUntil == _lease, _end.Token);
+                        await _stop.CancelAsync();
+                        return;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogProgressNotWritten(_store._logger, e, _conversationId); // a database blip: the next tick tries again
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the turn ended
+            }
+        }
 
         /// <summary>Stops writing (before the turn stores its answer, so no progress outlives it).</summary>
-        public Task StopAsync() => _store.RemoveAsync(this);
+        public async Task StopAsync()
+        {
+            if (!_end.IsCancellationRequested) await _end.CancelAsync();
+            await _loop;
+        }
 
-        public async ValueTask DisposeAsync() => await StopAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _end.Dispose();
+        }
     }
 
     /// <summary>The conversation while the turn holding <paramref name="lease"/> still holds it and no stop was asked.</summary>
     private static IQueryable<Data.Entities.Conversation> Held(AppDbContext db, Guid conversationId, DateTime lease) =>
         db.Conversations.IgnoreQueryFilters().Where(c => c.Id == conversationId && c.TurnLeaseUntil == lease && c.TurnStopRequestedAt == null);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The progress of the {Turns} turns running here was not written; the next tick tries again")]
-    private static partial void LogProgressNotWritten(ILogger logger, Exception exception, int turns);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The progress of the turn in conversation {ConversationId} was not written; the next tick tries again")]
+    private static partial void LogProgressNotWritten(ILogger logger, Exception exception, Guid conversationId);
 }
