@@ -22,13 +22,31 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
 
     private async Task<(HttpClient Client, HttpResponseMessage Turn, Guid ConversationId)> StartSlowTurnAsync(string user)
     {
+        ScriptSlowAnswer();
+        return await StartTurnAsync(user);
+    }
+
+    private void ScriptSlowAnswer()
+    {
         stack.Model.Reset(_ => [new TextContent(Answer)]);
         stack.Model.WordDelay = TimeSpan.FromMilliseconds(40);
+    }
+
+    private async Task<(HttpClient Client, HttpResponseMessage Turn, Guid ConversationId)> StartTurnAsync(string user, Guid? conversationId = null)
+    {
         var client = stack.ClientFor(user);
-        var turn = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { message = "write slowly" }) },
+        var turn = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { conversationId, message = "write slowly" }) },
             HttpCompletionOption.ResponseHeadersRead);
-        var id = (await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations"))!.Single().Id;
+        var id = conversationId ?? (await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations"))!.Single().Id;
         return (client, turn, id);
+    }
+
+    /// <summary>Follows a running turn as a page opened meanwhile would, to its end.</summary>
+    private static async Task<ChatStream> FollowAsync(HttpClient client, Guid conversationId)
+    {
+        using var followed = await client.GetAsync($"/api/conversations/{conversationId}/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        return await UiMessageStreamReader.ReadAsync(followed);
     }
 
     [Fact]
@@ -150,6 +168,46 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         Assert.True(stored.TurnRunning);
         using var busy = await client.PostAsJsonAsync("/api/chat", new { conversationId = id, message = "in between" });
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+    }
+
+    [Fact]
+    public async Task Turns_running_at_once_are_each_written_and_a_stop_asked_for_one_stops_it_alone()
+    {
+        // One writer writes every turn running on the replica, in one transaction: each must still be its own.
+        ScriptSlowAnswer();
+        var users = new[] { "ann", "ben", "cyd" }.Select(Http.NewUser).ToList();
+        var turns = await Task.WhenAll(users.Select(user => StartTurnAsync(user)));
+        try
+        {
+            await Task.Delay(500);
+            await UpdateAsync(users[1], turns[1].ConversationId, set => set.SetProperty(c => c.TurnStopRequestedAt, DateTime.UtcNow));
+            var followed = await Task.WhenAll(turns.Where((_, i) => i != 1).Select(t => FollowAsync(t.Client, t.ConversationId)));
+            var answered = await Task.WhenAll(turns.Select(t => UiMessageStreamReader.ReadAsync(t.Turn)));
+
+            Assert.All(followed, f => Assert.True(f.Done && f.OfType("text-delta").Count() > 1, "followed as it was written"));
+            Assert.All(followed, f => Assert.StartsWith(f.Text.Trim(), Answer, StringComparison.Ordinal));
+            Assert.DoesNotContain("word59", answered[1].Text, StringComparison.Ordinal);
+            Assert.Equal([Answer, Answer], answered.Where((_, i) => i != 1).Select(a => a.Text.Trim()));
+            var stopped = (await turns[1].Client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{turns[1].ConversationId}"))!;
+            Assert.EndsWith(ChatTurn.StoppedNote, stopped.Messages[1].Content, StringComparison.Ordinal);
+
+            // A turn begun as the last one here ends is written as soon as the others were.
+            var (client, next, id) = await StartTurnAsync(users[0], turns[0].ConversationId);
+            using var _ = client;
+            using var __ = next;
+            await Task.Delay(500);
+            var rest = await FollowAsync(client, id);
+            Assert.True(rest.OfType("text-delta").Count() > 1, "followed as it was written");
+            Assert.Equal(Answer, (await UiMessageStreamReader.ReadAsync(next)).Text.Trim());
+        }
+        finally
+        {
+            foreach (var (client, turn, _) in turns)
+            {
+                turn.Dispose();
+                client.Dispose();
+            }
+        }
     }
 
     /// <summary>Writes the conversation's row as another replica would.</summary>

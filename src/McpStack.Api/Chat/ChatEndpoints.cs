@@ -44,6 +44,7 @@ public static class ChatEndpoints
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<RunningTurns>();
         services.AddSingleton<TurnProgressStore>();
+        services.AddSingleton<TurnProgressWriter>();
         services.AddScoped<ConversationStore>();
         services.AddScoped<SlashCommands>();
         services.AddScoped<ChatTurn>();

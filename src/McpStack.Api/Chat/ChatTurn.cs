@@ -25,7 +25,7 @@ public sealed partial class ChatTurn(
     ICurrentUser currentUser,
     IOptions<ChatModelOptions> options,
     RunningTurns runningTurns,
-    TurnProgressStore turnProgress,
+    TurnProgressWriter turnProgress,
     IHostApplicationLifetime lifetime,
     ChatMetrics metrics,
     TimeProvider time,

@@ -170,8 +170,9 @@ public sealed record TurnState(bool Running, bool Interrupted, TurnSnapshot? Sna
 /// Shares the turn being answered through the database the replicas already share, so that a page opened during it on
 /// any replica sees the answer continue (<c>GET /api/conversations/{id}/stream</c>) and can stop it:
 /// <list type="bullet">
-/// <item>the turn writes its progress every <see cref="ChatModelOptions.ProgressInterval"/> (a heartbeat also when nothing
-/// changed), and reads there whether it was asked to stop;</item>
+/// <item>the replica's <see cref="TurnProgressWriter"/> writes each running turn's progress every
+/// <see cref="ChatModelOptions.ProgressInterval"/> (a heartbeat also when nothing changed), and reads there whether it
+/// was asked to stop;</item>
 /// <item>a reader polls it every <see cref="ChatModelOptions.ProgressPollInterval"/> and streams what changed, in the
 /// AI SDK's UI message stream protocol, as the turn's own page got it;</item>
 /// <item>a turn silent for <see cref="ChatModelOptions.ProgressStaleAfter"/> is taken for dead: the conversation says it
@@ -180,18 +181,13 @@ public sealed record TurnState(bool Running, bool Interrupted, TurnSnapshot? Sna
 /// The writes carry the turn's lease (<c>TurnLeaseUntil</c>): a turn taken over as dead that was alive after all
 /// finds its lease gone and stops without storing anything.
 /// </summary>
-public sealed partial class TurnProgressStore(IServiceScopeFactory scopes, IOptions<ChatModelOptions> options, TimeProvider time, ILogger<TurnProgressStore> logger)
+public sealed class TurnProgressStore(IOptions<ChatModelOptions> options, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>How a <see cref="TurnSnapshot"/> is stored (<see cref="TurnProgressWriter"/> writes it).</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly IServiceScopeFactory _scopes = scopes;
     private readonly ChatModelOptions _options = options.Value;
     private readonly TimeProvider _time = time;
-    private readonly ILogger _logger = logger;
-
-    /// <summary>Starts writing a turn's progress, until the returned follower is stopped.</summary>
-    public TurnFollower Follow(Guid conversationId, DateTime lease, TurnProgressOutput output, CancellationTokenSource stop) =>
-        new(this, conversationId, lease, output, stop);
 
     /// <summary>The conversation's turn, or null when it is not the user's (the context acts for the user).</summary>
     public async Task<TurnState?> ReadAsync(AppDbContext db, Guid conversationId, CancellationToken cancellationToken)
@@ -293,88 +289,4 @@ public sealed partial class TurnProgressStore(IServiceScopeFactory scopes, IOpti
             }
         }
     }
-
-    /// <summary>Writes one turn's progress and heartbeat, and hears a stop asked on another replica.</summary>
-    public sealed class TurnFollower : IAsyncDisposable
-    {
-        private readonly TurnProgressStore _store;
-        private readonly Guid _conversationId;
-        private readonly DateTime _lease;
-        private readonly TurnProgressOutput _output;
-        private readonly CancellationTokenSource _stop;
-        private readonly CancellationTokenSource _end = new();
-        private readonly Task _loop;
-
-        internal TurnFollower(TurnProgressStore store, Guid conversationId, DateTime lease, TurnProgressOutput output, CancellationTokenSource stop)
-        {
-            (_store, _conversationId, _lease, _output, _stop) = (store, conversationId, lease, output, stop);
-            _loop = Task.Run(RunAsync);
-        }
-
-        /// <summary>Whether the lease went to another turn (this one was taken for dead): it must store nothing.</summary>
-        public bool LeaseLost { get; private set; }
-
-        private async Task RunAsync()
-        {
-            await using var scope = _store._scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            using var timer = new PeriodicTimer(_store._options.ProgressInterval, _store._time);
-            var written = -1;
-            try
-            {
-                while (await timer.WaitForNextTickAsync(_end.Token))
-                {
-                    var (version, snapshot) = _output.Snapshot();
-                    var json = snapshot is null || version == written ? null : JsonSerializer.Serialize(snapshot, Json);
-                    var now = _store._time.GetUtcNow().UtcDateTime;
-                    try
-                    {
-                        // The conversation's id came with the lease this turn holds (taken for its user); the filter
-                        // would need a user this background loop does not have.
-                        var held = Held(db, _conversationId, _lease);
-                        var updated = json is null
-                            ? await held.ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnProgressAt, now), _end.Token)
-                            : await held.ExecuteUpdateAsync(set => set.SetProperty(c => c.TurnProgressAt, now).SetProperty(c => c.TurnProgress, json), _end.Token);
-                        if (updated == 1)
-                        {
-                            written = version;
-                            continue;
-                        }
-                        // Asked to stop, or the lease is gone.
-                        LeaseLost = !await db.Conversations.IgnoreQueryFilters().AnyAsync(c => c.Id == _conversationId && c.TurnLeaseUntil == _lease, _end.Token);
-                        await _stop.CancelAsync();
-                        return;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        LogProgressNotWritten(_store._logger, e, _conversationId); // a database blip: the next tick tries again
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // the turn ended
-            }
-        }
-
-        /// <summary>Stops writing (before the turn stores its answer, so no progress outlives it).</summary>
-        public async Task StopAsync()
-        {
-            if (!_end.IsCancellationRequested) await _end.CancelAsync();
-            await _loop;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await StopAsync();
-            _end.Dispose();
-        }
-    }
-
-    /// <summary>The conversation while the turn holding <paramref name="lease"/> still holds it and no stop was asked.</summary>
-    private static IQueryable<Data.Entities.Conversation> Held(AppDbContext db, Guid conversationId, DateTime lease) =>
-        db.Conversations.IgnoreQueryFilters().Where(c => c.Id == conversationId && c.TurnLeaseUntil == lease && c.TurnStopRequestedAt == null);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The progress of the turn in conversation {ConversationId} was not written; the next tick tries again")]
-    private static partial void LogProgressNotWritten(ILogger logger, Exception exception, Guid conversationId);
 }
