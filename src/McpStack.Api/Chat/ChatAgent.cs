@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ public sealed class ChatAgent(ChatModel model, IOptions<ChatModelOptions> option
             })
             // Inside the tool loop: one GenAI span (model, token counts) per call to the model.
             .UseOpenTelemetry(loggerFactory, McpStack.Hosting.Telemetry.GenAi, o => o.EnableSensitiveData = options.Value.RecordMessagesInTraces)
+            .Use(inner => new WithoutRawUpdates(inner))
             .Build();
 
     public bool IsConfigured => _client is not null;
@@ -33,5 +35,25 @@ public sealed class ChatAgent(ChatModel model, IOptions<ChatModelOptions> option
         var messages = new List<ChatMessage> { new(ChatRole.System, Instructions) };
         messages.AddRange(conversation);
         return client.GetStreamingResponseAsync(messages, new ChatOptions { Tools = tools, ToolMode = ChatToolMode.Auto }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Next to the model: drops the provider's own objects from each streamed update. The layers above keep every
+    /// update of a turn until it ends (the tool loop to rebuild the model's message, telemetry to describe the answer),
+    /// and the OpenAI SDK's parsed chunks behind them were most of what an open turn weighed (bench/README.md,
+    /// concurrent chat turns). Nothing reads them.
+    /// </summary>
+    private sealed class WithoutRawUpdates(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))
+            {
+                update.RawRepresentation = null;
+                foreach (var content in update.Contents) content.RawRepresentation = null;
+                yield return update;
+            }
+        }
     }
 }
