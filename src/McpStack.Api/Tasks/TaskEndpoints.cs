@@ -30,7 +30,7 @@ public static class TaskEndpoints
     private static async Task<Ok<TaskListResponse>> List(TaskService tasks, string? status, int? limit, int? offset, CancellationToken cancellationToken)
     {
         var page = await tasks.ListAsync(ParseStatus(status), limit, offset, cancellationToken);
-        return TypedResults.Ok(new TaskListResponse([.. page.Items.Select(TaskDto.From)], page.Total, page.Limit, page.Offset, page.HasMore));
+        return TypedResults.Ok(new TaskListResponse(page.Items, page.Total, page.Limit, page.Offset, page.HasMore));
     }
 
     private static async Task<Ok<TaskDto>> Get(TaskService tasks, Guid id, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json.Serialization;
 using McpStack.Data.Entities;
 
@@ -22,7 +23,7 @@ public sealed record TaskChanges(
     bool ClearDueAt = false,
     TaskPriority? Priority = null);
 
-public sealed record TaskPage(IReadOnlyList<TaskItem> Items, int Total, int Limit, int Offset)
+public sealed record TaskPage(IReadOnlyList<TaskDto> Items, int Total, int Limit, int Offset)
 {
     public bool HasMore => Offset + Items.Count < Total;
 }
@@ -43,6 +44,11 @@ public sealed record TaskDto(
     DateTime UpdatedAt,
     int Version)
 {
-    public static TaskDto From(TaskItem task) =>
+    /// <summary>A query's rows read straight into tasks as shown (TaskService's list).</summary>
+    public static readonly Expression<Func<TaskItem, TaskDto>> Projection = task =>
         new(task.Id, task.Title, task.Description, task.Completed, task.DueAt, task.Priority, task.CreatedAt, task.UpdatedAt, task.Version);
+
+    private static readonly Func<TaskItem, TaskDto> FromEntity = Projection.Compile();
+
+    public static TaskDto From(TaskItem task) => FromEntity(task);
 }

@@ -27,7 +27,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
         if (errors.Count > 0) throw new InputValidationException(errors);
 
         // One row past the page tells whether another page follows; only then (or past the end) is a count needed.
-        var items = new List<TaskItem>(take + 1);
+        var items = new List<TaskDto>(take + 1);
         var (page, count) = ListQueries.For(db, status);
         await foreach (var task in page(db, skip, take + 1).WithCancellation(cancellationToken)) items.Add(task);
         var more = items.Count > take;
@@ -39,20 +39,21 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
     /// <summary>
     /// <c>ListAsync</c>'s statements, compiled once (the hot read: EF Core skips its query cache lookup per call), one
     /// per status filter so that each keeps a plain WHERE the index serves; the context's query filter still scopes
-    /// them to the current user. A compiled query serves one model, so there is a set per model (per provider).
+    /// them to the current user. A compiled query serves one model, so there is a set per model (per provider). Rows
+    /// are read straight into <see cref="TaskDto"/>: the columns it shows, no entity in between.
     /// </summary>
     private sealed class ListQueries
     {
         private static readonly ConditionalWeakTable<IModel, ListQueries> ByModel = new();
 
-        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> _allPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
-            db.Set<TaskItem>().AsNoTracking().OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take));
+        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskDto>> _allPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
+            db.Set<TaskItem>().AsNoTracking().OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take).Select(TaskDto.Projection));
 
-        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> _pendingPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
-            db.Set<TaskItem>().AsNoTracking().Where(t => !t.Completed).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take));
+        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskDto>> _pendingPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
+            db.Set<TaskItem>().AsNoTracking().Where(t => !t.Completed).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take).Select(TaskDto.Projection));
 
-        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> _completedPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
-            db.Set<TaskItem>().AsNoTracking().Where(t => t.Completed).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take));
+        private readonly Func<AppDbContext, int, int, IAsyncEnumerable<TaskDto>> _completedPage = EF.CompileAsyncQuery((AppDbContext db, int skip, int take) =>
+            db.Set<TaskItem>().AsNoTracking().Where(t => t.Completed).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Skip(skip).Take(take).Select(TaskDto.Projection));
 
         private readonly Func<AppDbContext, Task<int>> _allCount = EF.CompileAsyncQuery((AppDbContext db) => db.Set<TaskItem>().Count());
 
@@ -60,7 +61,7 @@ public sealed class TaskService(AppDbContext db, Microsoft.Extensions.Options.IO
 
         private readonly Func<AppDbContext, Task<int>> _completedCount = EF.CompileAsyncQuery((AppDbContext db) => db.Set<TaskItem>().Count(t => t.Completed));
 
-        public static (Func<AppDbContext, int, int, IAsyncEnumerable<TaskItem>> Page, Func<AppDbContext, Task<int>> Count) For(AppDbContext db, TaskStatusFilter status)
+        public static (Func<AppDbContext, int, int, IAsyncEnumerable<TaskDto>> Page, Func<AppDbContext, Task<int>> Count) For(AppDbContext db, TaskStatusFilter status)
         {
             var queries = ByModel.GetValue(db.Model, _ => new ListQueries());
             return status switch

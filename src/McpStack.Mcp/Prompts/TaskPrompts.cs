@@ -67,13 +67,13 @@ public sealed class TaskPrompts(TaskService tasks, TimeProvider time)
     }
 
     /// <summary>Pending tasks, most important first: priority, then the earliest due, then the oldest.</summary>
-    private async Task<List<TaskItem>> PendingAsync(CancellationToken cancellationToken) =>
+    private async Task<List<TaskDto>> PendingAsync(CancellationToken cancellationToken) =>
         [.. (await AllAsync(TaskStatusFilter.Pending, cancellationToken))
             .OrderByDescending(t => t.Priority).ThenBy(t => t.DueAt ?? DateTime.MaxValue).ThenBy(t => t.CreatedAt)];
 
-    private async Task<List<TaskItem>> AllAsync(TaskStatusFilter status, CancellationToken cancellationToken)
+    private async Task<List<TaskDto>> AllAsync(TaskStatusFilter status, CancellationToken cancellationToken)
     {
-        var all = new List<TaskItem>();
+        var all = new List<TaskDto>();
         TaskPage page;
         do
         {
@@ -84,13 +84,13 @@ public sealed class TaskPrompts(TaskService tasks, TimeProvider time)
         return all;
     }
 
-    private static void Append(StringBuilder text, List<TaskItem> items, DateTime now, string none)
+    private static void Append(StringBuilder text, List<TaskDto> items, DateTime now, string none)
     {
         if (items.Count == 0) text.Append(CultureInfo.InvariantCulture, $"- {none}\n");
         foreach (var t in items)
         {
             var due = t.DueAt is not { } at ? "" : at < now ? $", overdue since {at:yyyy-MM-dd HH:mm} UTC" : $", due {at:yyyy-MM-dd HH:mm} UTC";
-            text.Append(CultureInfo.InvariantCulture, $"- {t.Title} ({t.Priority.ToString().ToLowerInvariant()} priority{due}; {TaskResources.UriOf(t)})\n");
+            text.Append(CultureInfo.InvariantCulture, $"- {t.Title} ({t.Priority.ToString().ToLowerInvariant()} priority{due}; {TaskResources.UriOf(t.Id)})\n");
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class TaskResources : IResourceListing, ICompletionSource
         {
             throw new McpException("The database is not reachable right now. Try again in a moment.", e);
         }
-        return new TextResourceContents { Uri = UriOf(task), MimeType = "application/json", Text = JsonSerializer.Serialize(TaskDto.From(task), Json) };
+        return new TextResourceContents { Uri = UriOf(task.Id), MimeType = "application/json", Text = JsonSerializer.Serialize(TaskDto.From(task), Json) };
     }
 
     /// <summary>Up to a page of tasks, pending first (what a person attaches most), each with what it is about.</summary>
@@ -55,7 +55,7 @@ public sealed class TaskResources : IResourceListing, ICompletionSource
         }
         return items.Select(t => new Resource
         {
-            Uri = UriOf(t),
+            Uri = UriOf(t.Id),
             Name = t.Title,
             Title = t.Title,
             MimeType = "application/json",
@@ -76,5 +76,5 @@ public sealed class TaskResources : IResourceListing, ICompletionSource
             .Select(t => t.Id.ToString())];
     }
 
-    public static string UriOf(TaskItem task) => $"{Scheme}://{task.Id}";
+    public static string UriOf(Guid taskId) => $"{Scheme}://{taskId}";
 }

@@ -40,7 +40,7 @@ public sealed class TaskTools(TaskService tasks)
         ToolRefusals.Guard(async () =>
         {
             var page = await tasks.ListAsync(status, limit, offset, cancellationToken);
-            return new TaskListResult([.. page.Items.Select(TaskDto.From)], page.Total, page.Limit, page.Offset, page.HasMore);
+            return new TaskListResult(page.Items, page.Total, page.Limit, page.Offset, page.HasMore);
         });
 
     [McpAppUi(ResourceUri = TaskViews.TaskUri)]
