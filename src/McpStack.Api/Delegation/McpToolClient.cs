@@ -20,6 +20,7 @@ public sealed class McpToolClient(IHttpClientFactory httpClientFactory, IOptions
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private McpClient? _client;
     private IReadOnlyList<McpClientTool>? _tools;
+    private IList<Prompt>? _prompts;
 
     /// <summary>The MCP server's tools, as AI functions that call the server for the user of the current call.</summary>
     public async Task<IReadOnlyList<McpClientTool>> ListToolsAsync(string userId, CancellationToken cancellationToken = default)
@@ -44,48 +45,30 @@ public sealed class McpToolClient(IHttpClientFactory httpClientFactory, IOptions
     /// </summary>
     public async Task<CallToolResult> CallToolAsync(string userId, string tool, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken = default)
     {
-        using var _ = DelegatedTokenHandler.ActAs(userId);
         using var confirmed = UserConfirmation.Given();
-        var client = await GetClientAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.ToolCallTimeout);
-        return await client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
+        return await AsUserAsync(userId, client => client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token), cancellationToken);
     }
 
     /// <summary>
     /// Reads one of the MCP server's resources (a tool's view, a task) as <paramref name="userId"/>. A resource that is
     /// not there, or not the user's, is an <see cref="McpProtocolException"/>.
     /// </summary>
-    public async Task<ReadResourceResult> ReadResourceAsync(string userId, string uri, CancellationToken cancellationToken = default)
-    {
-        using var _ = DelegatedTokenHandler.ActAs(userId);
-        var client = await GetClientAsync(cancellationToken);
-        return await client.ReadResourceAsync(uri, cancellationToken: cancellationToken);
-    }
+    public Task<ReadResourceResult> ReadResourceAsync(string userId, string uri, CancellationToken cancellationToken = default) =>
+        AsUserAsync(userId, client => client.ReadResourceAsync(uri, cancellationToken: cancellationToken), cancellationToken);
 
-    /// <summary>The MCP server's prompts, for the chat's slash menu.</summary>
-    public async Task<IList<Prompt>> ListPromptsAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        using var _ = DelegatedTokenHandler.ActAs(userId);
-        var client = await GetClientAsync(cancellationToken);
-        return (await client.ListPromptsAsync(new ListPromptsRequestParams(), cancellationToken)).Prompts;
-    }
+    /// <summary>The MCP server's prompts, for the chat's slash menu: definitions, the same for every user, fetched once like the tools.</summary>
+    public async Task<IList<Prompt>> ListPromptsAsync(string userId, CancellationToken cancellationToken = default) =>
+        _prompts ??= (await AsUserAsync(userId, client => client.ListPromptsAsync(new ListPromptsRequestParams(), cancellationToken), cancellationToken)).Prompts;
 
     /// <summary>One prompt's messages, filled in for <paramref name="userId"/> (they read the user's own data).</summary>
-    public async Task<GetPromptResult> GetPromptAsync(string userId, string name, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken = default)
-    {
-        using var _ = DelegatedTokenHandler.ActAs(userId);
-        var client = await GetClientAsync(cancellationToken);
-        return await client.GetPromptAsync(name, arguments, cancellationToken: cancellationToken);
-    }
+    public Task<GetPromptResult> GetPromptAsync(string userId, string name, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken = default) =>
+        AsUserAsync(userId, client => client.GetPromptAsync(name, arguments, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>Values for a prompt's argument as the user types it.</summary>
-    public async Task<Completion> CompletePromptArgumentAsync(string userId, string prompt, string argument, string value, CancellationToken cancellationToken = default)
-    {
-        using var _ = DelegatedTokenHandler.ActAs(userId);
-        var client = await GetClientAsync(cancellationToken);
-        return (await client.CompleteAsync(new PromptReference { Name = prompt }, argument, value, cancellationToken: cancellationToken)).Completion;
-    }
+    public async Task<Completion> CompletePromptArgumentAsync(string userId, string prompt, string argument, string value, CancellationToken cancellationToken = default) =>
+        (await AsUserAsync(userId, client => client.CompleteAsync(new PromptReference { Name = prompt }, argument, value, cancellationToken: cancellationToken), cancellationToken)).Completion;
 
     /// <summary>Whether the server declares <paramref name="tool"/> read-only; every other tool counts as a write.</summary>
     public static bool IsReadOnly(McpClientTool tool) => tool.ProtocolTool.Annotations?.ReadOnlyHint == true;
@@ -110,6 +93,13 @@ public sealed class McpToolClient(IHttpClientFactory httpClientFactory, IOptions
 
     /// <summary>Until disposed, calls made through this client (and its tools) in this async flow act as <paramref name="userId"/>.</summary>
     public static IDisposable ActAs(string userId) => DelegatedTokenHandler.ActAs(userId);
+
+    /// <summary>One request to the MCP server, made as <paramref name="userId"/>.</summary>
+    private async Task<T> AsUserAsync<T>(string userId, Func<McpClient, ValueTask<T>> request, CancellationToken cancellationToken)
+    {
+        using var _ = DelegatedTokenHandler.ActAs(userId);
+        return await request(await GetClientAsync(cancellationToken));
+    }
 
     private async Task<McpClient> GetClientAsync(CancellationToken cancellationToken)
     {

@@ -37,9 +37,7 @@ public static class PromptEndpoints
     private static async Task<Results<Ok<PromptText>, ProblemHttpResult>> Get(
         McpToolClient client, ICurrentUser user, string name, PromptRequest? request, CancellationToken cancellationToken)
     {
-        var known = await client.ListPromptsAsync(user.UserId!, cancellationToken);
-        var prompt = known.FirstOrDefault(p => p.Name == name);
-        if (prompt is null) return TypedResults.Problem($"There is no prompt named '{name}'.", statusCode: StatusCodes.Status404NotFound);
+        if (await FindAsync(client, user, name, cancellationToken) is not { } prompt) return NoSuchPrompt(name);
         var arguments = request?.Arguments ?? new Dictionary<string, string>();
         if (arguments.Keys.FirstOrDefault(k => prompt.Arguments?.Any(a => a.Name == k) != true) is { } unknown)
         {
@@ -65,8 +63,7 @@ public static class PromptEndpoints
         McpToolClient client, ICurrentUser user, string name, CompletionRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Argument)) return TypedResults.Problem("Name the argument to complete.", statusCode: StatusCodes.Status400BadRequest);
-        var prompt = (await client.ListPromptsAsync(user.UserId!, cancellationToken)).FirstOrDefault(p => p.Name == name);
-        if (prompt is null) return TypedResults.Problem($"There is no prompt named '{name}'.", statusCode: StatusCodes.Status404NotFound);
+        if (await FindAsync(client, user, name, cancellationToken) is not { } prompt) return NoSuchPrompt(name);
         if (prompt.Arguments?.Any(a => a.Name == request.Argument) != true)
         {
             return TypedResults.Problem($"The prompt '{name}' takes no argument '{request.Argument}'.", statusCode: StatusCodes.Status400BadRequest);
@@ -74,6 +71,12 @@ public static class PromptEndpoints
         var completion = await client.CompletePromptArgumentAsync(user.UserId!, name, request.Argument, request.Value ?? "", cancellationToken);
         return TypedResults.Ok(new CompletionValues([.. completion.Values], completion.HasMore == true));
     }
+
+    private static async Task<Prompt?> FindAsync(McpToolClient client, ICurrentUser user, string name, CancellationToken cancellationToken) =>
+        (await client.ListPromptsAsync(user.UserId!, cancellationToken)).FirstOrDefault(p => p.Name == name);
+
+    private static ProblemHttpResult NoSuchPrompt(string name) =>
+        TypedResults.Problem($"There is no prompt named '{name}'.", statusCode: StatusCodes.Status404NotFound);
 }
 
 public sealed record PromptInfo(string Name, string? Title, string? Description, IReadOnlyList<PromptArgumentInfo> Arguments);
