@@ -9,7 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { toast, Toaster } from "sonner";
 import { APIError, type ConversationSummary, type PromptInfo, type ToolInfo } from "@/lib/api";
 import { createChatTransport, toUIMessages, type ChatMessage } from "@/lib/chat";
-import { promptCall, slashItems, type SlashItem } from "@/lib/slash";
+import { argumentTyped, promptCall, slashItems, valueItems, type SlashItem } from "@/lib/slash";
 import { approvalFallback, approvalQuestion, chatIntro, chatPlaceholder, chatSuggestions, slashCommands, slashPlaceholder, slashSuggestions } from "@/lib/domain";
 import { useApi } from "./ApiProvider";
 import { Markdown } from "./Markdown";
@@ -161,6 +161,27 @@ export function ChatView() {
     api.listPrompts().then(setPrompts, () => undefined);
   }, [api, loadConversations]);
 
+  // The values the server offers for the prompt argument being typed (`/triage_overdue h` → high), asked once typing
+  // pauses; an answer for what is no longer typed is dropped, and a failed one only leaves the menu empty.
+  const typedArgument = modelConfigured ? argumentTyped(input, prompts) : null;
+  const typedKey = typedArgument && `${typedArgument.prompt}\u0000${typedArgument.argument}\u0000${typedArgument.value}\u0000${typedArgument.before}`;
+  const [values, setValues] = useState<{ key: string; items: SlashItem[] } | null>(null);
+  useEffect(() => {
+    if (!typedArgument || !typedKey) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      api.completePromptArgument(typedArgument.prompt, typedArgument.argument, typedArgument.value).then(
+        (completion) => current && setValues({ key: typedKey, items: valueItems(typedArgument, completion.values) }),
+        () => undefined,
+      );
+    }, 150);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // typedKey stands for typedArgument, a new object on every render.
+  }, [api, typedKey]);
+
   useEffect(() => {
     // A block body: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
     void endRef.current?.scrollIntoView?.({ block: "end" });
@@ -233,9 +254,11 @@ export function ChatView() {
     );
   }
 
-  const menu = slashItems(input, modelConfigured === false ? slashCommands : [], modelConfigured ? prompts : []);
+  const names = slashItems(input, modelConfigured === false ? slashCommands : [], modelConfigured ? prompts : []);
+  const menu = names.length > 0 ? names : values && values.key === typedKey ? values.items : [];
   function pick(item: SlashItem) {
-    if (item.kind === "prompt" && !item.takesArguments) send(`/${item.name}`);
+    if (item.kind === "value") setInput(item.input ?? input);
+    else if (item.kind === "prompt" && !item.takesArguments) send(`/${item.name}`);
     else setInput(`/${item.name} `);
   }
 

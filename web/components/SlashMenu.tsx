@@ -2,7 +2,10 @@
 
 import type { SlashItem } from "@/lib/slash";
 
-/** The slash menu above the chat's input: click an entry, or keep typing (Enter sends what is typed). */
+/**
+ * The slash menu above the chat's input: commands and prompts while a name is typed, then the values the server
+ * offers for the argument being typed. Click an entry, or keep typing (Enter sends what is typed).
+ */
 export function SlashMenu({ items, onPick }: { items: SlashItem[]; onPick: (item: SlashItem) => void }) {
   return (
     <ul
@@ -19,7 +22,7 @@ export function SlashMenu({ items, onPick }: { items: SlashItem[]; onPick: (item
             onClick={() => onPick(item)}
             className="flex w-full items-baseline gap-2 rounded px-2 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
           >
-            <span className="font-mono">/{item.name}</span>
+            <span className="font-mono">{item.kind === "value" ? item.name : `/${item.name}`}</span>
             {item.usage && <span className="font-mono text-xs text-slate-500">{item.usage}</span>}
             <span className="flex-1 truncate text-xs text-slate-500">{item.description}</span>
             {item.kind === "prompt" && <span className="rounded bg-slate-100 px-1 text-[10px] uppercase text-slate-500 dark:bg-slate-800">prompt</span>}

@@ -224,7 +224,7 @@ describe("tool results in their views", { timeout: 240_000 }, () => {
     });
   });
 
-  test("the server's prompts are in the slash menu; picking one sends its text, filled in for the user", async () => {
+  test("the server's prompts are in the slash menu with their arguments' values; picking one sends its text, filled in for the user", async () => {
     const { page } = await signUpOnChat(browser, stack.webUrl, "pia");
     await step(page, "views-prompts", async () => {
       await apiAs(page, "POST", "/api/tasks", { title: "Pay rent", dueAt: new Date(Date.now() - 86_400_000).toISOString(), priority: "high" });
@@ -245,8 +245,11 @@ describe("tool results in their views", { timeout: 240_000 }, () => {
       assert.match(text, /Pay rent/);
       assert.match(await page.getByTestId("user-message").last().innerText(), /Pay rent/);
 
-      // A prompt with an argument: typed after its name.
-      await page.getByLabel("Message").fill("/triage_overdue high");
+      // A prompt with an argument: typed after its name, the server offering the values it takes.
+      await page.getByLabel("Message").fill("/triage_overdue h");
+      await menu.getByRole("option").getByText("high", { exact: true }).click();
+      assert.equal(await page.getByLabel("Message").inputValue(), "/triage_overdue high");
+      assert.equal(await menu.count(), 0, "nothing more to offer once the value is typed in full");
       await page.getByLabel("Message").press("Enter");
       await page.getByTestId("user-message").nth(1).waitFor();
       assert.match(await page.getByTestId("user-message").last().innerText(), /high/i);

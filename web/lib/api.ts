@@ -129,6 +129,9 @@ export function createApiClient({ baseUrl, getToken, fetch: fetchImpl = (request
     listPrompts: () => call(client.GET("/api/prompts")),
     /** A prompt's text, filled in by the server for the signed-in user. */
     getPrompt: (name: string, args: Record<string, string>) => call(client.POST("/api/prompts/{name}", { params: { path: { name } }, body: { arguments: args } })),
+    /** Values one of a prompt's arguments can take, starting with what was typed (the server's completions). */
+    completePromptArgument: (name: string, argument: string, value: string) =>
+      call(client.POST("/api/prompts/{name}/complete", { params: { path: { name } }, body: { argument, value } })),
     /** For the chat's transport (lib/chat.ts), which streams POST /api/chat itself. */
     baseUrl: base,
     getToken,

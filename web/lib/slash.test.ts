@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PromptInfo } from "./api";
-import { promptCall, slashItems } from "./slash";
+import { argumentTyped, promptCall, slashItems, valueItems } from "./slash";
 
 const prompts: PromptInfo[] = [
   { name: "plan_my_day", title: "Plan my day", description: "Due and overdue tasks, by priority", arguments: [{ name: "focus", title: null, description: null, required: false }] },
@@ -37,5 +37,27 @@ describe("a prompt typed in the chat", () => {
   it("is not a prompt when the name is not one", () => {
     expect(promptCall("/list pending", prompts)).toBeNull();
     expect(promptCall("plan_my_day", prompts)).toBeNull();
+  });
+});
+
+describe("an argument typed after a prompt's name", () => {
+  it("is the first argument while it is one word, or a named one", () => {
+    expect(argumentTyped("/triage h", prompts)).toEqual({ prompt: "triage", argument: "priority", value: "h", before: "/triage " });
+    expect(argumentTyped("/triage ", prompts)).toEqual({ prompt: "triage", argument: "priority", value: "", before: "/triage " });
+    expect(argumentTyped("/triage high limit=", prompts)).toEqual({ prompt: "triage", argument: "limit", value: "", before: "/triage high limit=" });
+    expect(argumentTyped("/triage priority=lo", prompts)).toEqual({ prompt: "triage", argument: "priority", value: "lo", before: "/triage priority=" });
+  });
+
+  it("is nothing for free text, an unknown name or argument, or a prompt without arguments", () => {
+    expect(argumentTyped("/plan_my_day the garden", prompts)).toBeNull();
+    expect(argumentTyped("/triage colour=red", prompts)).toBeNull();
+    expect(argumentTyped("/nope x", prompts)).toBeNull();
+    expect(argumentTyped("/weekly_review x", prompts)).toBeNull();
+    expect(argumentTyped("/triage", prompts)).toBeNull();
+  });
+
+  it("becomes menu entries that complete the input, without the value already typed in full", () => {
+    const typed = argumentTyped("/triage h", prompts)!;
+    expect(valueItems(typed, ["high", "h"])).toEqual([{ kind: "value", name: "high", description: "priority", usage: "", takesArguments: false, input: "/triage high" }]);
   });
 });
