@@ -14,7 +14,7 @@ namespace McpStack.Api.Tests;
 /// <summary>
 /// The answer being written, shared through the database (TurnProgressStore) on both databases: a page that opens the
 /// conversation meanwhile follows it, a stop asked anywhere ends it, and a turn whose replica went silent is said to be
-/// interrupted and taken over. The stack writes progress every 200 ms and takes 2 s of silence for death.
+/// interrupted and taken over. The stack writes progress every 200 ms and takes 5 s of silence for death.
 /// </summary>
 public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : ScriptedModelStack
 {
@@ -158,7 +158,7 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         using var _ = client;
         using var __ = turn;
         await Task.Delay(500);
-        // Another replica's turn took the conversation over (as after 2 s of silence).
+        // Another replica's turn took the conversation over (as after 5 s of silence).
         await UpdateAsync(user, id, set => set.SetProperty(c => c.TurnLeaseUntil, DateTime.UtcNow.AddMinutes(1)));
         await UiMessageStreamReader.ReadAsync(turn);
         await Task.Delay(300);
