@@ -336,7 +336,7 @@ public sealed class AgentTests(ScriptedModelStack stack) : IClassFixture<Scripte
         using var answer = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { message = "hello" }) },
             HttpCompletionOption.ResponseHeadersRead);
         var id = (await client.GetFromJsonAsync<List<ConversationSummary>>("/api/conversations"))!.Single().Id;
-        await Task.Delay(500);
+        await stack.Model.WaitForWordsAsync(3);
 
         using var stopped = await client.PostAsync($"/api/conversations/{id}/stop", null);
         Assert.Equal(HttpStatusCode.Accepted, stopped.StatusCode);

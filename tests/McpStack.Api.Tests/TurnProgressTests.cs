@@ -56,7 +56,7 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         var (client, turn, id) = await StartSlowTurnAsync(user);
         using var _ = client;
         using var __ = turn;
-        await Task.Delay(800);
+        await stack.Model.WaitForWordsAsync(3);
         var opened = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{id}"))!;
         Assert.True(opened.TurnRunning);
         Assert.Equal(["user"], opened.Messages.Select(m => m.Role));
@@ -95,7 +95,7 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         var (client, turn, id) = await StartSlowTurnAsync(user);
         using var _ = client;
         using var __ = turn;
-        await Task.Delay(500);
+        await stack.Model.WaitForWordsAsync(3);
         // What POST /stop on another replica writes; this replica's own registry is not told.
         await UpdateAsync(user, id, set => set.SetProperty(c => c.TurnStopRequestedAt, DateTime.UtcNow));
 
@@ -115,7 +115,7 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         var (client, turn, id) = await StartSlowTurnAsync(user);
         using var _ = client;
         using var __ = turn;
-        await Task.Delay(500);
+        await stack.Model.WaitForWordsAsync(3);
         using var mallory = stack.ClientFor(Http.NewUser("mallory"));
         using (var stop = await mallory.PostAsync($"/api/conversations/{id}/stop", null)) Assert.Equal(HttpStatusCode.NotFound, stop.StatusCode);
         using (var follow = await mallory.GetAsync($"/api/conversations/{id}/stream")) Assert.Equal(HttpStatusCode.NotFound, follow.StatusCode);
@@ -157,7 +157,7 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         var (client, turn, id) = await StartSlowTurnAsync(user);
         using var _ = client;
         using var __ = turn;
-        await Task.Delay(500);
+        await stack.Model.WaitForWordsAsync(3);
         // Another replica's turn took the conversation over (as after 5 s of silence).
         await UpdateAsync(user, id, set => set.SetProperty(c => c.TurnLeaseUntil, DateTime.UtcNow.AddMinutes(1)));
         await UiMessageStreamReader.ReadAsync(turn);
@@ -179,7 +179,7 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         var turns = await Task.WhenAll(users.Select(user => StartTurnAsync(user)));
         try
         {
-            await Task.Delay(500);
+            await stack.Model.WaitForWordsAsync(9);
             await UpdateAsync(users[1], turns[1].ConversationId, set => set.SetProperty(c => c.TurnStopRequestedAt, DateTime.UtcNow));
             var followed = await Task.WhenAll(turns.Where((_, i) => i != 1).Select(t => FollowAsync(t.Client, t.ConversationId)));
             var answered = await Task.WhenAll(turns.Select(t => UiMessageStreamReader.ReadAsync(t.Turn)));
@@ -192,10 +192,11 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
             Assert.EndsWith(ChatTurn.StoppedNote, stopped.Messages[1].Content, StringComparison.Ordinal);
 
             // A turn begun as the last one here ends is written as soon as the others were.
+            var before = stack.Model.WordsWritten;
             var (client, next, id) = await StartTurnAsync(users[0], turns[0].ConversationId);
             using var _ = client;
             using var __ = next;
-            await Task.Delay(500);
+            await stack.Model.WaitForWordsAsync(before + 3);
             var rest = await FollowAsync(client, id);
             Assert.True(rest.OfType("text-delta").Count() > 1, "followed as it was written");
             Assert.Equal(Answer, (await UiMessageStreamReader.ReadAsync(next)).Text.Trim());

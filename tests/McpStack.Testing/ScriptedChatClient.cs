@@ -12,6 +12,7 @@ public sealed class ScriptedChatClient : IChatClient
     private readonly Lock _lock = new();
     private readonly List<IReadOnlyList<ChatMessage>> _requests = [];
     private readonly List<IReadOnlyList<string>> _offeredTools = [];
+    private int _wordsWritten;
 
     /// <summary>Given the messages of a request, the contents of the answer.</summary>
     public Func<IReadOnlyList<ChatMessage>, IList<AIContent>> Script { get; set; } = _ => [new TextContent("OK")];
@@ -21,6 +22,20 @@ public sealed class ScriptedChatClient : IChatClient
 
     /// <summary>A pause before each word of a text answer: a model that writes slowly, for turns followed while they run.</summary>
     public TimeSpan WordDelay { get; set; }
+
+    /// <summary>The words of text answers streamed since the last <see cref="Reset"/>.</summary>
+    public int WordsWritten => Volatile.Read(ref _wordsWritten);
+
+    /// <summary>
+    /// Waits until a running answer has streamed <paramref name="words"/> words: a test that acts on a turn while it
+    /// writes waits for the writing, not for a fixed time a loaded machine may not keep (a turn's first word comes after
+    /// the tool list is fetched, the first time over HTTP).
+    /// </summary>
+    public async Task WaitForWordsAsync(int words)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (WordsWritten < words) await Task.Delay(20, timeout.Token);
+    }
 
     public IReadOnlyList<IReadOnlyList<ChatMessage>> Requests
     {
@@ -47,6 +62,7 @@ public sealed class ScriptedChatClient : IChatClient
             _offeredTools.Clear();
         }
         Script = script;
+        Volatile.Write(ref _wordsWritten, 0);
         Delay = TimeSpan.Zero;
         WordDelay = TimeSpan.Zero;
     }
@@ -77,6 +93,7 @@ public sealed class ScriptedChatClient : IChatClient
                 foreach (var word in text.Text.Split(' '))
                 {
                     if (WordDelay > TimeSpan.Zero) await Task.Delay(WordDelay, cancellationToken);
+                    Interlocked.Increment(ref _wordsWritten);
                     yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ") { MessageId = messageId };
                 }
             }

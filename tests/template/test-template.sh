@@ -80,6 +80,8 @@ check "a name that is not a C# identifier becomes a valid namespace (acme-todo: 
 check "the generated solution passes its own ./test.sh (builds with warnings as errors; .NET, web, browser and deployment tests)" "$work/test-acme.log" \
   bash -c "cd '$acme' && ./test.sh"
 grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/test-acme.log" | sed 's/^/# generated solution: /'
+# The log's tail holds only the last stages: name each failed test and its first lines wherever it was printed.
+grep -E -A8 '^\s*Failed [A-Za-z_]|^not ok ' "$work/test-acme.log" | head -60 | sed 's/^/# failed in the generated solution: /'
 
 # --- PostgreSQL by default, without the web tier
 pg="$work/pg"
