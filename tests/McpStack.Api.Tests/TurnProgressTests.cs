@@ -160,7 +160,11 @@ public abstract class TurnProgressTests<TStack>(TStack stack) where TStack : Scr
         await stack.Model.WaitForWordsAsync(3);
         // Another replica's turn took the conversation over (as after 5 s of silence).
         await UpdateAsync(user, id, set => set.SetProperty(c => c.TurnLeaseUntil, DateTime.UtcNow.AddMinutes(1)));
-        await UiMessageStreamReader.ReadAsync(turn);
+        // The page that asked hears it was interrupted, as the conversation now says, and the end of its stream.
+        var ended = await UiMessageStreamReader.ReadAsync(turn);
+        Assert.True(ended.Done);
+        Assert.Equal(ConversationStore.InterruptedTurn, ended.OfType("error").Single().GetProperty("errorText").GetString());
+        Assert.Equal("finish", ended.Types.Last());
         await Task.Delay(300);
         var stored = (await client.GetFromJsonAsync<ConversationDetail>($"/api/conversations/{id}"))!;
         Assert.Equal(["user"], stored.Messages.Select(m => m.Role));

@@ -113,9 +113,15 @@ public sealed partial class ChatTurn(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && progress.LeaseLost)
         {
-            // Taken for dead (silent past Chat:ProgressStaleAfter) and taken over by a later turn: it stores nothing.
+            // Taken for dead (silent past Chat:ProgressStaleAfter) and taken over by a later turn: it stores nothing. The
+            // page still reading hears what the conversation now says of it (the later turn stored it), and an end.
             outcome = TurnOutcome.Failed;
             LogLeaseLost(logger, conversation.Id);
+            if (stream.Started)
+            {
+                await stream.ErrorAsync(ConversationStore.InterruptedTurn, CancellationToken.None);
+                await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, Error: true), CancellationToken.None);
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
