@@ -117,11 +117,7 @@ public sealed partial class ChatTurn(
             // page still reading hears what the conversation now says of it (the later turn stored it), and an end.
             outcome = TurnOutcome.Failed;
             LogLeaseLost(logger, conversation.Id);
-            if (stream.Started)
-            {
-                await stream.ErrorAsync(ConversationStore.InterruptedTurn, CancellationToken.None);
-                await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, Error: true), CancellationToken.None);
-            }
+            await EndWithErrorAsync(ConversationStore.InterruptedTurn);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -148,15 +144,19 @@ public sealed partial class ChatTurn(
             LogTurnFailed(logger, e, conversation.Id);
             await progress.StopAsync();
             await store.FinishTurnAsync(conversation, MessageRoles.Error, message);
-            if (stream.Started)
-            {
-                await stream.ErrorAsync(message, CancellationToken.None);
-                await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, Error: true), CancellationToken.None);
-            }
+            await EndWithErrorAsync(message);
         }
         finally
         {
             metrics.TurnEnded(outcome, agent.IsConfigured, time.GetElapsedTime(started));
+        }
+
+        // The page still reading hears why the answer ended, then the end of its stream (nothing before the stream began).
+        async Task EndWithErrorAsync(string message)
+        {
+            if (!stream.Started) return;
+            await stream.ErrorAsync(message, CancellationToken.None);
+            await stream.FinishAsync(new TurnSummary(conversation.Id, userRow.Id, Error: true), CancellationToken.None);
         }
     }
 
